@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: GPL-2.0
+# Front door of the pipe page pool series harness. Each target is one
+# script under scripts/; see README.md.
+
+SHELL := /bin/bash
+ARCH ?= x86_64
+export ARCH
+
+.PHONY: help test bench tree export check clean fetch kernel
+
+help:
+	@echo "make test     build Linux $(or $(KVER_SERIES),7.2) + patches/, run the pipe kselftests in a guest, run the quality gates"
+	@echo "make bench    A/B pipe_bench: baseline vs patched (QUICK=1: one short round; CLOCK=icount|realtime)"
+	@echo "make tree     linux/: base commit + patches/ on branch pipe-pool, for editing"
+	@echo "make export   regenerate patches/ from linux/"
+	@echo "make check    patches apply, checkpatch --strict, per-patch build, W=1, sparse"
+	@echo "make clean    remove build/ and work/ (keeps linux/ and the download cache)"
+
+test:
+	@scripts/test.sh
+
+bench:
+	@scripts/bench.sh
+
+tree:
+	@scripts/tree.sh
+
+export:
+	@scripts/export.sh
+
+check:
+	@scripts/install-deps.sh && scripts/check.sh
+
+fetch:
+	@scripts/fetch-source.sh
+
+clean:
+	rm -rf build work

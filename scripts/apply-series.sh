@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# apply-series.sh VARIANT: bring the source tree of VARIANT to its commit.
+#   base     the unpacked Debian tree, nothing applied
+#   patched  base + patches/ (in patches/series order) with git am -3
+#   pool73   base + the page pool of Linux 7.3 (scripts/make-pool73.sh)
+# Trees are git worktrees of the base repository under $WORK/trees, so going
+# from one series to the next only touches the files the patches touch and
+# the following build is incremental.
+source "$(dirname "$0")/lib.sh"
+STEP=apply-series
+variant=${1:?usage: apply-series.sh base|patched|pool73}
+series=$KVER_SERIES
+"$TOP/scripts/prepare-tree.sh" "$series"
+repo=$WORK/base-$series
+tree=$(tree_dir "$variant")
+
+case "$variant" in
+base)	patches=() ;;
+patched)
+	patches=()
+	if [ -f "$TOP/patches/series" ]; then
+		while read -r p; do
+			case "$p" in ''|'#'*) continue ;; esac
+			[ -f "$TOP/patches/$p" ] || die "patches/series names a missing file: $p"
+			patches+=("$TOP/patches/$p")
+		done <"$TOP/patches/series"
+	fi ;;
+pool73)
+	patches=("$("$TOP/scripts/make-pool73.sh")") ;;
+*)	die "unknown variant: $variant" ;;
+esac
+
+want=$( { git -C "$repo" rev-parse "$BASE_TAG"; cat "${patches[@]}" /dev/null; } | sha256sum | cut -c1-16)
+if [ -d "$tree" ] && [ "$(cat "$tree/.pipepool-series" 2>/dev/null)" = "$want" ] &&
+   [ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
+	msg "$variant tree up to date ($tree)"
+	exit 0
+fi
+
+if [ ! -d "$tree" ]; then
+	mkdir -p "$(dirname "$tree")"
+	git -C "$repo" worktree prune
+	git -C "$repo" worktree add -q --detach "$tree" "$BASE_TAG" ||
+		die "cannot create worktree $tree"
+fi
+cd "$tree"
+git am --abort >/dev/null 2>&1 || true
+git checkout -q -f --detach "$BASE_TAG"
+git clean -fdxq -e /.pipepool-series
+export GIT_COMMITTER_NAME=pipepool GIT_COMMITTER_EMAIL=pipepool@localhost
+export GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
+for p in "${patches[@]}"; do
+	log=$LOGDIR/apply-$variant.log
+	if ! git am -q -3 --keep-cr "$p" >"$log" 2>&1; then
+		git am --abort >/dev/null 2>&1 || true
+		tail -n 15 "$log" >&2
+		die "patch does not apply: $(basename "$p") (log: $log)"
+	fi
+done
+echo "$want" >.pipepool-series
+msg "$variant tree: $(git log --oneline "$BASE_TAG"..HEAD | wc -l) patch(es) on $BASE_TAG"

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-kernel.sh VARIANT [FLAVOR...]: build a guest kernel for ARCH (default
+# x86_64) from the tree of VARIANT (see apply-series.sh), configured as
+# tinyconfig + configs/guest.config + the pipe selftests' config fragment +
+# configs/FLAVOR.config for each FLAVOR. Prints the image path.
+#
+# The build directory is build/ARCH-FLAVORS-VARIANT; Kbuild's own dependency
+# tracking keeps it incremental and correct. A stamp next to the image records
+# the hash of the fragments and of the applied series it was built from.
+source "$(dirname "$0")/lib.sh"
+STEP=build-kernel
+variant=${1:?usage: build-kernel.sh VARIANT [FLAVOR...]}
+shift
+flavors=("$@")
+arch=${ARCH:-x86_64}
+src=$(tree_dir "$variant")
+[ -f "$src/.pipepool-series" ] || die "tree $src not prepared (run apply-series.sh $variant)"
+
+fname=guest
+[ ${#flavors[@]} -gt 0 ] && fname=$(IFS=-; echo "${flavors[*]}")
+bdir=$TOP/build/$arch-$fname-$variant
+mkdir -p "$bdir"
+
+case "$arch" in
+x86_64)	karch=x86; image=arch/x86/boot/bzImage; target=bzImage; cross= ;;
+arm64)	karch=arm64; image=arch/arm64/boot/Image; target=Image; cross=${CROSS_COMPILE:-aarch64-linux-gnu-} ;;
+*)	die "unsupported ARCH=$arch" ;;
+esac
+
+frags=("$TOP/configs/guest.config")
+[ "$arch" != x86_64 ] && [ -f "$TOP/configs/guest-$arch.config" ] && frags=("$TOP/configs/guest-$arch.config")
+[ -f "$src/tools/testing/selftests/pipe/config" ] && frags+=("$src/tools/testing/selftests/pipe/config")
+for f in "${flavors[@]}"; do
+	[ -f "$TOP/configs/$f.config" ] || die "no such flavor: configs/$f.config"
+	frags+=("$TOP/configs/$f.config")
+done
+
+cc=${CC:-${cross}gcc}
+command -v ccache >/dev/null && [ -z "${NO_CCACHE:-}" ] && cc="ccache $cc"
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_BASEDIR=$TOP KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=pipepool KBUILD_BUILD_HOST=pipepool
+KMAKE=(make -C "$src" O="$bdir" ARCH="$karch" CC="$cc" -j"$(nproc_host)")
+[ -n "$cross" ] && KMAKE+=(CROSS_COMPILE="$cross")
+
+cfgkey=$(hash_files "${frags[@]}")
+log=$LOGDIR/build-$arch-$fname-$variant.log
+: >"$log"
+if [ "$(cat "$bdir/.pipepool-config" 2>/dev/null)" != "$cfgkey" ] || [ ! -f "$bdir/.config" ]; then
+	msg "configuring $arch-$fname-$variant"
+	rm -f "$bdir/.pipepool-config" "$bdir/.pipepool-built"
+	"${KMAKE[@]}" tinyconfig >>"$log" 2>&1 || die "tinyconfig failed (log: $log)"
+	( cd "$bdir" && ARCH=$karch CROSS_COMPILE=$cross "$src/scripts/kconfig/merge_config.sh" -m -O "$bdir" "$bdir/.config" "${frags[@]}" ) >>"$log" 2>&1 ||
+		die "merge_config failed (log: $log)"
+	"${KMAKE[@]}" olddefconfig >>"$log" 2>&1 || die "olddefconfig failed (log: $log)"
+	# Every option a fragment asks for must have stuck.
+	missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | sort -u | while IFS= read -r l; do
+		grep -qxF "$l" "$bdir/.config" || echo "$l"; done)
+	if [ -n "$missing" ]; then
+		echo "options that did not stick:" >>"$log"; echo "$missing" >>"$log"
+		die "config options did not stick: $(echo $missing) (log: $log)"
+	fi
+	echo "$cfgkey" >"$bdir/.pipepool-config"
+fi
+
+msg "building $arch-$fname-$variant ($(git -C "$src" log --oneline "$BASE_TAG"..HEAD | wc -l) patch(es))"
+t0=$(date +%s)
+"${KMAKE[@]}" "$target" >>"$log" 2>&1 || { grep -E 'error|Error' "$log" | head -n 20 >&2; rm -f "$bdir/.pipepool-built"; die "kernel build failed (log: $log)"; }
+echo "$cfgkey $(cat "$src/.pipepool-series")" >"$bdir/.pipepool-built"
+msg "built in $(( $(date +%s) - t0 ))s: $bdir/$image"
+echo "$bdir/$image"

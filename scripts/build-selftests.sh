@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-selftests.sh VARIANT: build tools/testing/selftests/pipe of VARIANT's
+# tree, statically linked, and install it with the kselftest machinery
+# (run_kselftest.sh, kselftest-list.txt), exactly what "make kselftest
+# TARGETS=pipe" runs. Prints the install directory.
+source "$(dirname "$0")/lib.sh"
+STEP=build-selftests
+variant=${1:?usage: build-selftests.sh VARIANT}
+arch=${ARCH:-x86_64}
+src=$(tree_dir "$variant")
+[ -f "$src/.pipepool-series" ] || die "tree $src not prepared"
+case "$arch" in
+x86_64)	karch=x86; cross= ;;
+arm64)	karch=arm64; cross=${CROSS_COMPILE:-aarch64-linux-gnu-} ;;
+*)	die "unsupported ARCH=$arch" ;;
+esac
+out=$TOP/build/selftests-$arch-$variant
+inst=$out/install
+log=$LOGDIR/selftests-$arch-$variant.log
+rm -rf "$inst"
+mkdir -p "$out/headers"
+{
+	make -C "$src" ARCH="$karch" O="$out/headers" CROSS_COMPILE="$cross" headers_install INSTALL_HDR_PATH="$out/headers/usr" &&
+	make -C "$src/tools/testing/selftests" ARCH="$karch" CROSS_COMPILE="$cross" \
+		O="$out/obj" TARGETS=pipe KHDR_INCLUDES="-isystem $out/headers/usr/include" \
+		LDFLAGS=-static INSTALL_PATH="$inst" install
+} >"$log" 2>&1 || { grep -E 'error|warning' "$log" | head -20 >&2; die "selftests build failed (log: $log)"; }
+if grep -E 'warning:' "$log" >&2; then
+	die "selftests build has warnings (log: $log)"
+fi
+[ -x "$inst/run_kselftest.sh" ] && [ -s "$inst/kselftest-list.txt" ] || die "no kselftest install in $inst (log: $log)"
+msg "installed: $(tr '\n' ' ' <"$inst/kselftest-list.txt")"
+echo "$inst"

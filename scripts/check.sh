@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh: the series' quality gates.
+#  1. patches/ applies in order to the pristine base (git am -3);
+#  2. scripts/checkpatch.pl --strict is silent on every patch;
+#  3. every prefix of the series builds (build-only bisect), and
+#     "make W=1 fs/pipe.o" is warning-free at each step;
+#  4. sparse (make C=2) reports nothing in fs/pipe.c that the base does not.
+# Prints "check: N passed, N failed" and fails on any failure.
+source "$(dirname "$0")/lib.sh"
+STEP=check
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); msg "ok: $*"; }
+bad() { fail=$((fail + 1)); msg "FAIL: $*"; }
+
+"$TOP/scripts/apply-series.sh" patched >&2 && ok "series applies to base" || { bad "series does not apply"; echo "check: $pass passed, $fail failed"; exit 1; }
+src=$(tree_dir patched)
+mapfile -t commits < <(git -C "$src" rev-list --reverse "$BASE_TAG"..HEAD)
+
+# checkpatch on the exported files, as a maintainer would run it.
+for p in "$TOP"/patches/0*.patch; do
+	[ -e "$p" ] || continue
+	case "$(basename "$p")" in 0000-*) continue ;; esac
+	log=$LOGDIR/checkpatch-$(basename "$p" .patch).log
+	if perl "$src/scripts/checkpatch.pl" --strict --no-signoff -q "$p" >"$log" 2>&1 && [ ! -s "$log" ]; then
+		ok "checkpatch --strict $(basename "$p")"
+	else
+		cat "$log" >&2; bad "checkpatch --strict $(basename "$p") (log: $log)"
+	fi
+done
+
+# Build-only bisect: each prefix of the series in a worktree of its own,
+# one build directory, so each step is incremental.
+bis=$WORK/trees/bisect
+repo=$WORK/base-$KVER_SERIES
+[ -d "$bis" ] || git -C "$repo" worktree add -q --detach "$bis" "$BASE_TAG"
+bdir=$TOP/build/x86_64-check
+cc=gcc; command -v ccache >/dev/null && cc="ccache gcc"
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache} KBUILD_BUILD_TIMESTAMP="2000-01-01"
+KM=(make -C "$bis" O="$bdir" CC="$cc" -j"$(nproc_host)")
+sparse_of() { grep -E '^[^ ]*fs/pipe\.c:[0-9]+:[0-9]+: (warning|error)' "$1" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
+git -C "$bis" checkout -q -f --detach "$BASE_TAG"
+if [ ! -f "$bdir/.config" ] || [ "$(cat "$bdir/.pipepool-config" 2>/dev/null)" != "$(hash_files "$TOP/configs/guest.config")" ]; then
+	mkdir -p "$bdir"
+	"${KM[@]}" tinyconfig >/dev/null 2>&1
+	( cd "$bdir" && "$bis/scripts/kconfig/merge_config.sh" -m -O "$bdir" "$bdir/.config" "$TOP/configs/guest.config" ) >/dev/null 2>&1
+	"${KM[@]}" olddefconfig >/dev/null 2>&1
+	hash_files "$TOP/configs/guest.config" >"$bdir/.pipepool-config"
+fi
+log=$LOGDIR/check-sparse-base.log
+"${KM[@]}" C=2 fs/pipe.o >"$log" 2>&1 || true
+base_sparse=$(sparse_of "$log")
+i=0
+for c in "${commits[@]}"; do
+	i=$((i + 1))
+	git -C "$bis" checkout -q -f --detach "$c"
+	subj=$(git -C "$bis" log -1 --format=%s)
+	log=$LOGDIR/check-build-$i.log
+	if "${KM[@]}" bzImage >"$log" 2>&1; then
+		ok "patch $i builds: $subj"
+	else
+		grep -E 'error' "$log" | head -5 >&2; bad "patch $i does not build: $subj (log: $log)"
+		continue
+	fi
+	log=$LOGDIR/check-w1-$i.log
+	touch "$bis/fs/pipe.c"
+	if "${KM[@]}" W=1 fs/pipe.o >"$log" 2>&1 && ! grep -q 'warning:' "$log"; then
+		ok "patch $i: make W=1 fs/pipe.o is warning-free"
+	else
+		grep 'warning:' "$log" | head -5 >&2; bad "patch $i: W=1 warnings in fs/pipe.o (log: $log)"
+	fi
+	log=$LOGDIR/check-sparse-$i.log
+	"${KM[@]}" C=2 fs/pipe.o >"$log" 2>&1 || true
+	new=$(comm -13 <(echo "$base_sparse") <(sparse_of "$log"))
+	if [ -z "$new" ]; then
+		ok "patch $i: sparse adds nothing in fs/pipe.c"
+	else
+		echo "$new" >&2; bad "patch $i: new sparse warnings in fs/pipe.c (log: $log)"
+	fi
+done
+[ ${#commits[@]} -eq 0 ] && msg "no patches in patches/series: nothing to bisect"
+echo "check: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

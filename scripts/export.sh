@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# export.sh: regenerate patches/ from the commits of linux/ since tag "base",
+# reproducibly (--zero-commit, --no-signature, --base, fixed numbering): an
+# unchanged branch exports to byte-identical files. The cover letter's subject
+# and text come from cover-letter/subject and cover-letter/body (the results
+# tables in it are produced by scripts/report.py, never typed).
+source "$(dirname "$0")/lib.sh"
+STEP=export
+src=$TOP/linux
+[ -d "$src/.git" ] || die "no linux/ (run make tree)"
+[ -z "$(git -C "$src" status --porcelain)" ] || die "linux/ has uncommitted changes: commit them first"
+n=$(git -C "$src" rev-list --count "$BASE_TAG"..HEAD)
+[ "$n" -gt 0 ] || die "no commits on top of $BASE_TAG in linux/"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+reroll=$(cat "$TOP/cover-letter/version" 2>/dev/null || echo 1)
+vopt=()
+[ "$reroll" -gt 1 ] && vopt=(-v "$reroll")
+git -C "$src" -c core.abbrev=12 format-patch -q --zero-commit --no-signature --base="$BASE_TAG" \
+	--cover-letter --numbered --no-renames "${vopt[@]}" -o "$tmp" "$BASE_TAG"..HEAD
+cover=$(ls "$tmp"/*0000-cover-letter.patch)
+last_date=$(git -C "$src" log -1 --format=%aD)
+python3 - "$cover" "$TOP/cover-letter" "$last_date" <<'PY'
+import sys, os
+path, cdir, date = sys.argv[1:]
+s = open(path).read()
+subj = open(os.path.join(cdir, 'subject')).read().strip() if os.path.exists(os.path.join(cdir, 'subject')) else 'pipe: one per-pipe page pool'
+body = open(os.path.join(cdir, 'body')).read().rstrip() + '\n' if os.path.exists(os.path.join(cdir, 'body')) else ''
+s = s.replace('*** SUBJECT HERE ***', subj).replace('*** BLURB HERE ***', body.rstrip())
+out = []
+for line in s.split('\n'):
+    if line.startswith('Date: '):
+        line = 'Date: ' + date
+    out.append(line)
+open(path, 'w').write('\n'.join(out))
+PY
+rm -f "$TOP"/patches/*.patch
+for f in "$tmp"/*.patch; do
+	b=$(basename "$f"); b=${b#v[0-9]*-}
+	mv "$f" "$TOP/patches/$b"
+done
+ls "$TOP/patches" | grep -E '^[0-9]{4}-.*\.patch$' | grep -v '^0000-' >"$TOP/patches/series"
+msg "exported $n patch(es) + cover letter to patches/"

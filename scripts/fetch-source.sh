@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# fetch-source.sh [SERIES]: download Debian's linux-source-SERIES binary
+# package (default 7.2) and leave its tarball in the cache. Prints the path
+# of an env file holding SRC_TARBALL, SRC_PKG_VERSION and SRC_SUITE.
+#
+# The machine's apt setup is left alone: a private sources file and lists
+# directory under the cache point at the suites that carry the package,
+# using the Debian mirror URI the machine is already configured with.
+# PIPEPOOL_SUITES overrides the suites tried (in order); PIPEPOOL_PKG_VERSION
+# pins a package version.
+source "$(dirname "$0")/lib.sh"
+STEP=fetch
+series=${1:-$KVER_SERIES}
+pkg=linux-source-$series
+suites=${PIPEPOOL_SUITES:-sid forky trixie-backports experimental}
+env_out=$CACHE/$pkg.env
+
+# The Debian archive URI from this machine's apt sources (deb822 or one-line).
+mirror_uri() {
+	local f uri
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f" |
+		      grep -v -- '-security' | grep -m1 '/debian/\?$' || true)
+		[ -n "$uri" ] && { echo "${uri%/}"; return; }
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -r "$f" ] || continue
+		uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break } }' "$f" |
+		      grep -v -- '-security' | grep -m1 '/debian/\?$' || true)
+		[ -n "$uri" ] && { echo "${uri%/}"; return; }
+	done
+}
+
+if [ -r "$env_out" ]; then
+	# shellcheck disable=SC1090
+	. "$env_out"
+	if [ -r "${SRC_TARBALL:-}" ] &&
+	   { [ -z "${PIPEPOOL_PKG_VERSION:-}" ] || [ "$PIPEPOOL_PKG_VERSION" = "$SRC_PKG_VERSION" ]; }; then
+		msg "cached: $pkg $SRC_PKG_VERSION"
+		echo "$env_out"
+		exit 0
+	fi
+fi
+
+uri=$(mirror_uri)
+[ -n "$uri" ] || die "no Debian mirror URI found in /etc/apt/sources*"
+apt_dir=$CACHE/apt
+mkdir -p "$apt_dir/lists/partial" "$apt_dir/debs"
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+: >"$apt_dir/sources.list"
+for s in $suites; do
+	echo "deb [signed-by=$keyring] $uri $s main" >>"$apt_dir/sources.list"
+done
+APT=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o "Dir::Etc::sourceparts=-"
+     -o "Dir::State::Lists=$apt_dir/lists" -o "APT::Sandbox::User=root")
+log=$LOGDIR/fetch-$series.log
+msg "apt update of suites: $suites (mirror $uri)"
+apt-get "${APT[@]}" update >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "apt-get update failed (log: $log)"; }
+
+# Versions in the order apt prefers them; the suites are listed for the record.
+ver=${PIPEPOOL_PKG_VERSION:-$(apt-cache "${APT[@]}" policy "$pkg" 2>>"$log" | awk '/Candidate:/ { print $2 }')}
+if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+	die "package $pkg not found in suites: $suites (log: $log)"
+fi
+suite=$(apt-cache "${APT[@]}" madison "$pkg" 2>>"$log" | awk -v v="$ver" -F'|' '{ gsub(/ /, "", $2) } $2 == v { split($3, a, " "); print a[2]; exit }')
+msg "downloading $pkg $ver (${suite:-?})"
+( cd "$apt_dir/debs" && apt-get "${APT[@]}" download "$pkg=$ver" ) >>"$log" 2>&1 ||
+	{ tail -n 20 "$log" >&2; die "download of $pkg=$ver failed (log: $log)"; }
+deb=$(ls -t "$apt_dir/debs/${pkg}_${ver//:/%3a}"_*.deb 2>/dev/null | head -1)
+[ -r "$deb" ] || die "downloaded .deb not found (log: $log)"
+
+tmp=$(mktemp -d "$CACHE/unpack.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+dpkg-deb -x "$deb" "$tmp" || die "cannot unpack $deb"
+tarball=$(find "$tmp/usr/src" -maxdepth 1 -name "linux-source-$series.tar.*" | head -1)
+[ -n "$tarball" ] || die "$deb holds no linux-source-$series tarball"
+dest=$CACHE/linux-source-${series}_${ver}.tar.${tarball##*.tar.}
+mv "$tarball" "$dest"
+cat >"$env_out" <<EOT
+SRC_TARBALL=$dest
+SRC_PKG=$pkg
+SRC_PKG_VERSION=$ver
+SRC_SUITE=${suite:-unknown}
+EOT
+rm -f "$deb"
+msg "source: $dest"
+echo "$env_out"

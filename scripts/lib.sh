@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the pipe-pool harness scripts. Sourced, never run.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK=${WORK:-$TOP/work}
+CACHE=${PIPEPOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pipepool}
+KVER_SERIES=${KVER_SERIES:-7.2}
+BASE_TAG=base
+LOGDIR=${LOGDIR:-$WORK/logs}
+mkdir -p "$WORK" "$CACHE" "$LOGDIR"
+
+msg()  { printf '[%s] %s\n' "${STEP:-pipepool}" "$*" >&2; }
+die()  { printf 'ERROR: [%s] %s\n' "${STEP:-pipepool}" "$*" >&2; exit 1; }
+
+# run_logged LOG CMD...: run CMD with all output in LOG; on failure print one
+# clear line naming the step and the log, with the log's tail for context.
+run_logged() {
+	local log=$1; shift
+	if ! "$@" >"$log" 2>&1; then
+		tail -n 25 "$log" >&2
+		die "failed: $* (log: $log)"
+	fi
+}
+
+nproc_host() { nproc 2>/dev/null || echo 2; }
+
+# Install the Debian packages named on the command line that are missing.
+need_pkgs() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || die "missing packages (install them or run as root): ${missing[*]}"
+	msg "installing: ${missing[*]}"
+	local log=$LOGDIR/apt-install.log
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1 ||
+		{ tail -n 20 "$log" >&2; die "apt-get install failed (log: $log)"; }
+}
+
+# The source tree of a variant (base, patched, pool73).
+tree_dir() { echo "$WORK/trees/$1"; }
+
+# A short content hash of files, for keying build products.
+hash_files() { cat "$@" 2>/dev/null | sha256sum | cut -c1-12; }

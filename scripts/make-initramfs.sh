@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make-initramfs.sh OUT KSELFTEST_DIR JOB_SCRIPT: write a gzip'ed cpio
+# initramfs holding busybox (Debian busybox-static), stress-ng with its shared
+# libraries, the installed kselftests under /kselftest and JOB_SCRIPT as
+# /job.sh. /init mounts the pseudo filesystems, runs the job with its output on
+# the second serial port (ttyS1, /dev/hvc1 style results channel) and powers
+# the guest off. The kernel console stays on the first port.
+source "$(dirname "$0")/lib.sh"
+STEP=initramfs
+out=${1:?usage: make-initramfs.sh OUT KSELFTEST_DIR JOB_SCRIPT}
+kst=${2:?}
+job=${3:?}
+arch=${ARCH:-x86_64}
+[ -x "$kst/run_kselftest.sh" ] || die "no kselftest install at $kst"
+
+root=$(mktemp -d "$WORK/initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,lib,root}
+
+case "$arch" in
+x86_64)	bb=/bin/busybox ;;
+arm64)	bb=${BUSYBOX_ARM64:-$CACHE/arm64/busybox} ;;
+esac
+[ -x "$bb" ] || die "busybox not found: $bb"
+cp "$bb" "$root/bin/busybox"
+
+# stress-ng and its libraries (same-arch guests only).
+if [ "$arch" = x86_64 ] && command -v stress-ng >/dev/null; then
+	sng=$(command -v stress-ng)
+	cp "$sng" "$root/usr/bin/stress-ng"
+	ldd "$sng" | awk '/=>/ { print $3 } /^\t\/.*ld-linux/ { print $1 }' | while read -r l; do
+		[ -f "$l" ] || continue
+		mkdir -p "$root$(dirname "$l")"
+		cp -L "$l" "$root$l"
+	done
+	# The dynamic loader is looked up by its canonical path.
+	[ -e "$root/lib64" ] || ln -s lib "$root/lib64"
+	mkdir -p "$root/lib64"
+	cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/" 2>/dev/null || true
+fi
+
+cp -a "$kst" "$root/kselftest"
+cp "$job" "$root/job.sh"
+
+# kselftest's runner calls /usr/bin/timeout --foreground; busybox's timeout
+# has no --foreground, so drop it.
+cat >"$root/usr/bin/timeout" <<'EOT'
+#!/bin/sh
+[ "$1" = "--foreground" ] && shift
+exec /bin/busybox timeout "$@"
+EOT
+chmod +x "$root/usr/bin/timeout"
+
+cat >"$root/init" <<'EOT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+mkdir -p /sys/fs/cgroup /dev/shm
+mount -t tmpfs tmpfs /dev/shm
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+hostname pipepool-guest
+res=/dev/ttyS1
+[ -c "$res" ] || res=/dev/console
+[ -c /dev/ttyAMA1 ] && res=/dev/ttyAMA1
+{
+	echo "PIPEPOOL-GUEST: kernel=$(uname -r) arch=$(uname -m) nproc=$(nproc) mem_kb=$(awk '/MemTotal/ { print $2 }' /proc/meminfo)"
+	cd /kselftest && sh /job.sh
+	echo "PIPEPOOL-EXIT: rc=$?"
+} >"$res" 2>&1
+sync
+echo "PIPEPOOL-POWEROFF" >/dev/console
+poweroff -f
+reboot -f
+EOT
+chmod +x "$root/init"
+( cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1 ) >"$out.tmp" ||
+	die "cpio failed"
+mv "$out.tmp" "$out"
+msg "initramfs: $out ($(du -h "$out" | cut -f1))"

@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-guest.sh KERNEL INITRAMFS NAME: boot KERNEL under QEMU with INITRAMFS
+# (see make-initramfs.sh), wait for it to power off, and keep its kernel
+# console in $LOGDIR/NAME.console.log and the job's output (TAP) in
+# $LOGDIR/NAME.out. Fails on a timeout, a panic, a job that did not finish,
+# or a kernel splat on the console.
+#
+# Environment: VCPUS (default: host cores, at least 2), MEM (default 2G),
+# TIMEOUT seconds (default 1800), CLOCK=icount|realtime (default realtime:
+# multi-threaded TCG; icount makes guest time count instructions, one ns
+# each), ACCEL=auto|kvm|tcg (auto: KVM only if a short test boot under KVM
+# reaches user space, see detect-accel.sh), APPEND (extra kernel arguments).
+source "$(dirname "$0")/lib.sh"
+STEP=run-guest
+kernel=${1:?usage: run-guest.sh KERNEL INITRAMFS NAME}
+initrd=${2:?}
+name=${3:?}
+arch=${ARCH:-x86_64}
+vcpus=${VCPUS:-$(nproc_host)}
+[ "$vcpus" -lt 2 ] && vcpus=2
+mem=${MEM:-2G}
+timeout=${TIMEOUT:-1800}
+clock=${CLOCK:-realtime}
+console=$LOGDIR/$name.console.log
+out=$LOGDIR/$name.out
+rm -f "$console" "$out"
+
+accel=$("$TOP/scripts/detect-accel.sh" "$kernel")
+case "$accel" in
+kvm)	qaccel=(-accel kvm -cpu host)
+	[ "$clock" = icount ] && { msg "CLOCK=icount needs TCG: using TCG"; accel=tcg; }
+	;;
+esac
+if [ "$accel" = tcg ]; then
+	if [ "$clock" = icount ]; then
+		qaccel=(-accel tcg -icount shift=0,sleep=off)
+	else
+		qaccel=(-accel tcg,thread=multi)
+	fi
+	[ "$arch" = x86_64 ] && qaccel+=(-cpu max)
+fi
+
+case "$arch" in
+x86_64)	qemu=qemu-system-x86_64; mach=(-M q35)
+	append="console=ttyS0,115200 earlyprintk=serial,ttyS0" ;;
+arm64)	qemu=qemu-system-aarch64; mach=(-M virt,gic-version=3)
+	[ "$accel" = tcg ] && qaccel+=(-cpu max)
+	append="console=ttyAMA0" ;;
+esac
+append+=" panic=-1 oops=panic loglevel=6 ${APPEND:-}"
+
+msg "booting $name: $arch, $vcpus vCPUs, $mem, accel=$accel clock=$clock, timeout ${timeout}s"
+set +e
+timeout --kill-after=10 "$timeout" "$qemu" "${mach[@]}" "${qaccel[@]}" -smp "$vcpus" -m "$mem" \
+	-kernel "$kernel" -initrd "$initrd" -append "$append" \
+	-display none -monitor none -no-reboot -nodefaults \
+	-serial "file:$console" -serial "file:$out" </dev/null >"$LOGDIR/$name.qemu.log" 2>&1
+rc=$?
+set -e
+[ $rc -eq 124 ] || [ $rc -eq 137 ] && die "guest timed out after ${timeout}s (console: $console)"
+[ $rc -ne 0 ] && die "qemu exited with $rc (log: $LOGDIR/$name.qemu.log)"
+
+splat='BUG:|WARNING:|Oops|Call Trace|Kernel panic|KASAN:|UBSAN:|INFO: task .* blocked|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|general protection fault|Unable to handle kernel'
+if grep -Eq "$splat" "$console"; then
+	grep -En "$splat" "$console" | head -n 5 >&2
+	die "kernel splat in the guest console (console: $console)"
+fi
+grep -q '^PIPEPOOL-GUEST:' "$out" || die "guest never reached user space (console: $console)"
+got=$(sed -n 's/^PIPEPOOL-GUEST: .*nproc=\([0-9]*\).*/\1/p' "$out")
+[ "$got" = "$vcpus" ] || die "guest runs $got CPUs, asked for $vcpus (console: $console)"
+grep -q '^PIPEPOOL-EXIT:' "$out" || die "guest job did not finish (output: $out, console: $console)"
+echo "accel=$accel clock=$clock vcpus=$vcpus mem=$mem" >"$LOGDIR/$name.env"
+msg "guest done: $out"
