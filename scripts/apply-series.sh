@@ -4,10 +4,13 @@
 # apply-series.sh VARIANT: bring the source tree of VARIANT to its commit.
 #   base     the unpacked Debian tree, nothing applied
 #   patched  base + patches/ (in patches/series order) with git am -3
+#   patched-N  base + the first N patches
 #   pool73   base + the page pool of Linux 7.3 (scripts/make-pool73.sh)
-# Trees are git worktrees of the base repository under $WORK/trees, so going
-# from one series to the next only touches the files the patches touch and
-# the following build is incremental.
+# All variants share one git worktree of the base repository ($WORK/trees/src)
+# and one build directory per arch and flavor: going from one variant to the
+# next only touches the files the patches touch, so each build is incremental.
+# The stamp .pipepool-series names the variant, the hash of what was applied
+# and the resulting commit.
 source "$(dirname "$0")/lib.sh"
 STEP=apply-series
 variant=${1:?usage: apply-series.sh base|patched|pool73}
@@ -18,13 +21,15 @@ tree=$(tree_dir "$variant")
 
 case "$variant" in
 base)	patches=() ;;
-patched)
+patched|patched-[0-9]*)
+	# patched-N: the first N patches of the series only.
+	max=${variant#patched-}; [ "$max" = patched ] && max=9999
 	patches=()
 	if [ -f "$TOP/patches/series" ]; then
 		while read -r p; do
 			case "$p" in ''|'#'*) continue ;; esac
 			[ -f "$TOP/patches/$p" ] || die "patches/series names a missing file: $p"
-			patches+=("$TOP/patches/$p")
+			[ ${#patches[@]} -lt "$max" ] && patches+=("$TOP/patches/$p")
 		done <"$TOP/patches/series"
 	fi ;;
 pool73)
@@ -32,8 +37,9 @@ pool73)
 *)	die "unknown variant: $variant" ;;
 esac
 
-want=$( { git -C "$repo" rev-parse "$BASE_TAG"; cat "${patches[@]}" /dev/null; } | sha256sum | cut -c1-16)
-if [ -d "$tree" ] && [ "$(cat "$tree/.pipepool-series" 2>/dev/null)" = "$want" ] &&
+want=$variant:$( { git -C "$repo" rev-parse "$BASE_TAG"; cat "${patches[@]}" /dev/null; } | sha256sum | cut -c1-12)
+stamp=$(cat "$tree/.pipepool-series" 2>/dev/null || true)
+if [ -d "$tree" ] && [ "${stamp% *}" = "$want" ] && [ "${stamp#* }" = "$(git -C "$tree" rev-parse HEAD)" ] &&
    [ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
 	msg "$variant tree up to date ($tree)"
 	exit 0
@@ -59,5 +65,5 @@ for p in "${patches[@]}"; do
 		die "patch does not apply: $(basename "$p") (log: $log)"
 	fi
 done
-echo "$want" >.pipepool-series
+echo "$want $(git rev-parse HEAD)" >.pipepool-series
 msg "$variant tree: $(git log --oneline "$BASE_TAG"..HEAD | wc -l) patch(es) on $BASE_TAG"

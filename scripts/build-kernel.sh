@@ -6,9 +6,11 @@
 # tinyconfig + configs/guest.config + the pipe selftests' config fragment +
 # configs/FLAVOR.config for each FLAVOR. Prints the image path.
 #
-# The build directory is build/ARCH-FLAVORS-VARIANT; Kbuild's own dependency
-# tracking keeps it incremental and correct. A stamp next to the image records
-# the hash of the fragments and of the applied series it was built from.
+# The build directory is build/ARCH-FLAVORS, shared by the variants, which
+# Kbuild's dependency tracking keeps incremental and correct. The image is
+# copied to build/images/, named after the arch, flavors, variant and the
+# hashes of the fragments and of the applied series, so a kernel is never
+# mistaken for another.
 source "$(dirname "$0")/lib.sh"
 STEP=build-kernel
 variant=${1:?usage: build-kernel.sh VARIANT [FLAVOR...]}
@@ -16,11 +18,12 @@ shift
 flavors=("$@")
 arch=${ARCH:-x86_64}
 src=$(tree_dir "$variant")
-[ -f "$src/.pipepool-series" ] || die "tree $src not prepared (run apply-series.sh $variant)"
+stamp=$(cat "$src/.pipepool-series" 2>/dev/null || true)
+[ "${stamp%%:*}" = "$variant" ] || die "tree $src does not hold $variant (run apply-series.sh $variant)"
 
 fname=guest
 [ ${#flavors[@]} -gt 0 ] && fname=$(IFS=-; echo "${flavors[*]}")
-bdir=$TOP/build/$arch-$fname-$variant
+bdir=$TOP/build/$arch-$fname
 mkdir -p "$bdir"
 
 case "$arch" in
@@ -31,7 +34,6 @@ esac
 
 frags=("$TOP/configs/guest.config")
 [ "$arch" != x86_64 ] && [ -f "$TOP/configs/guest-$arch.config" ] && frags=("$TOP/configs/guest-$arch.config")
-[ -f "$src/tools/testing/selftests/pipe/config" ] && frags+=("$src/tools/testing/selftests/pipe/config")
 for f in "${flavors[@]}"; do
 	[ -f "$TOP/configs/$f.config" ] || die "no such flavor: configs/$f.config"
 	frags+=("$TOP/configs/$f.config")
@@ -45,11 +47,11 @@ KMAKE=(make -C "$src" O="$bdir" ARCH="$karch" CC="$cc" -j"$(nproc_host)")
 [ -n "$cross" ] && KMAKE+=(CROSS_COMPILE="$cross")
 
 cfgkey=$(hash_files "${frags[@]}")
-log=$LOGDIR/build-$arch-$fname-$variant.log
+log=$LOGDIR/build-$arch-$fname.log
 : >"$log"
 if [ "$(cat "$bdir/.pipepool-config" 2>/dev/null)" != "$cfgkey" ] || [ ! -f "$bdir/.config" ]; then
 	msg "configuring $arch-$fname-$variant"
-	rm -f "$bdir/.pipepool-config" "$bdir/.pipepool-built"
+	rm -f "$bdir/.pipepool-config"
 	"${KMAKE[@]}" tinyconfig >>"$log" 2>&1 || die "tinyconfig failed (log: $log)"
 	( cd "$bdir" && ARCH=$karch CROSS_COMPILE=$cross "$src/scripts/kconfig/merge_config.sh" -m -O "$bdir" "$bdir/.config" "${frags[@]}" ) >>"$log" 2>&1 ||
 		die "merge_config failed (log: $log)"
@@ -66,7 +68,18 @@ fi
 
 msg "building $arch-$fname-$variant ($(git -C "$src" log --oneline "$BASE_TAG"..HEAD | wc -l) patch(es))"
 t0=$(date +%s)
-"${KMAKE[@]}" "$target" >>"$log" 2>&1 || { grep -E 'error|Error' "$log" | head -n 20 >&2; rm -f "$bdir/.pipepool-built"; die "kernel build failed (log: $log)"; }
-echo "$cfgkey $(cat "$src/.pipepool-series")" >"$bdir/.pipepool-built"
-msg "built in $(( $(date +%s) - t0 ))s: $bdir/$image"
-echo "$bdir/$image"
+"${KMAKE[@]}" "$target" >>"$log" 2>&1 || { grep -E 'error|Error' "$log" | head -n 20 >&2; die "kernel build failed (log: $log)"; }
+# The selftests' own config fragment must be covered by the guest's.
+st=$src/tools/testing/selftests/pipe/config
+if [ -f "$st" ]; then
+	for l in $(grep -E '^CONFIG_[A-Z0-9_]+=' "$st"); do
+		grep -qxF "$l" "$bdir/.config" || die "$l (tools/testing/selftests/pipe/config) is not in the guest config: add it to configs/guest.config"
+	done
+fi
+mkdir -p "$TOP/build/images"
+stamp=${stamp% *}
+img=$TOP/build/images/$arch-$fname-$variant-${stamp#*:}-$cfgkey.img
+cp "$bdir/$image" "$img"
+cp "$bdir/.config" "$img.config"
+msg "built in $(( $(date +%s) - t0 ))s: $img"
+echo "$img"

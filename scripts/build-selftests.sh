@@ -10,7 +10,8 @@ STEP=build-selftests
 variant=${1:?usage: build-selftests.sh VARIANT}
 arch=${ARCH:-x86_64}
 src=$(tree_dir "$variant")
-[ -f "$src/.pipepool-series" ] || die "tree $src not prepared"
+stamp=$(cat "$src/.pipepool-series" 2>/dev/null || true)
+[ "${stamp%%:*}" = "$variant" ] || die "tree $src does not hold $variant (run apply-series.sh $variant)"
 case "$arch" in
 x86_64)	karch=x86; cross= ;;
 arm64)	karch=arm64; cross=${CROSS_COMPILE:-aarch64-linux-gnu-} ;;

@@ -18,7 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 reroll=$(cat "$TOP/cover-letter/version" 2>/dev/null || echo 1)
 vopt=()
 [ "$reroll" -gt 1 ] && vopt=(-v "$reroll")
-git -C "$src" -c core.abbrev=12 format-patch -q --zero-commit --no-signature --base="$BASE_TAG" \
+git -C "$src" -c core.abbrev=12 -c diff.algorithm=histogram format-patch -q --zero-commit --no-signature --base="$BASE_TAG" \
 	--cover-letter --numbered --no-renames "${vopt[@]}" -o "$tmp" "$BASE_TAG"..HEAD
 cover=$(ls "$tmp"/*0000-cover-letter.patch)
 last_date=$(git -C "$src" log -1 --format=%aD)

@@ -42,8 +42,8 @@ need_pkgs() {
 		{ tail -n 20 "$log" >&2; die "apt-get install failed (log: $log)"; }
 }
 
-# The source tree of a variant (base, patched, pool73).
-tree_dir() { echo "$WORK/trees/$1"; }
+# The one source tree all variants are built from (see apply-series.sh).
+tree_dir() { echo "$WORK/trees/src"; }
 
 # A short content hash of files, for keying build products.
 hash_files() { cat "$@" 2>/dev/null | sha256sum | cut -c1-12; }

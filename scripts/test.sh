@@ -50,4 +50,18 @@ for fl in "${flavors[@]}"; do
 done
 
 msg "done in $(( $(date +%s) - t0 ))s"
+# One line per run for the cover letter's test matrix.
+{
+	for o in "${outs[@]}"; do
+		case "$o" in *.console.log) continue ;; esac
+		n=$(basename "$o" .out)
+		k=$(sed -n 's/^PIPEPOOL-GUEST: kernel=\([^ ]*\).*/\1/p' "$o" | head -1)
+		con=${o%.out}.console.log
+		[ -f "$con" ] || con=
+		c=$(python3 "$TOP/scripts/tap-count.py" "$o" $con | tail -1)
+		[ -n "$k" ] || k="host $(uname -r)"
+		echo "- $n ($k): $c"
+	done
+} >"$WORK/test-matrix.md"
+[ "$variant" = patched ] && [ "$arch" = x86_64 ] && cp "$WORK/test-matrix.md" "$TOP/results/test-matrix.md"
 python3 "$TOP/scripts/tap-count.py" "${outs[@]}"
