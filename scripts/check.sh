@@ -10,8 +10,12 @@
 # Prints "check: N passed, N failed" and fails on any failure.
 source "$(dirname "$0")/lib.sh"
 STEP=check
-pass=0 fail=0
+# checkpatch runs scripts/spdxcheck.py with the first python3 on PATH: use
+# Debian's, which has python3-ply and python3-git.
+export PATH=/usr/bin:$PATH
+pass=0 fail=0 skip=0
 ok()  { pass=$((pass + 1)); msg "ok: $*"; }
+skp() { skip=$((skip + 1)); msg "SKIP: $*"; }
 bad() { fail=$((fail + 1)); msg "FAIL: $*"; }
 
 "$TOP/scripts/apply-series.sh" patched >&2 && ok "series applies to base" || { bad "series does not apply"; echo "check: $pass passed, $fail failed"; exit 1; }
@@ -30,32 +34,27 @@ for p in "$TOP"/patches/0*.patch; do
 	fi
 done
 
-# Build-only bisect: each prefix of the series in a worktree of its own,
-# one build directory, so each step is incremental.
-bis=$WORK/trees/bisect
-repo=$WORK/base-$KVER_SERIES
-[ -d "$bis" ] || git -C "$repo" worktree add -q --detach "$bis" "$BASE_TAG"
-bdir=$TOP/build/x86_64-check
-cc=gcc; command -v ccache >/dev/null && cc="ccache gcc"
-export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache} KBUILD_BUILD_TIMESTAMP="2000-01-01"
-KM=(make -C "$bis" O="$bdir" CC="$cc" -j"$(nproc_host)")
-sparse_of() { grep -E '^[^ ]*fs/pipe\.c:[0-9]+:[0-9]+: (warning|error)' "$1" | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
-git -C "$bis" checkout -q -f --detach "$BASE_TAG"
-if [ ! -f "$bdir/.config" ] || [ "$(cat "$bdir/.pipepool-config" 2>/dev/null)" != "$(hash_files "$TOP/configs/guest.config")" ]; then
-	mkdir -p "$bdir"
-	"${KM[@]}" tinyconfig >/dev/null 2>&1
-	( cd "$bdir" && "$bis/scripts/kconfig/merge_config.sh" -m -O "$bdir" "$bdir/.config" "$TOP/configs/guest.config" ) >/dev/null 2>&1
-	"${KM[@]}" olddefconfig >/dev/null 2>&1
-	hash_files "$TOP/configs/guest.config" >"$bdir/.pipepool-config"
-fi
+# Build-only bisect: each prefix of the series, in the shared source tree
+# and guest build directory, so each step is incremental; the tree is put
+# back to the whole series at the end.
+"$TOP/scripts/build-kernel.sh" patched >/dev/null
+head=$(git -C "$src" rev-parse HEAD)
+bdir=$TOP/build/x86_64-guest
+cc=gcc; command -v ccache >/dev/null && [ -z "${NO_CCACHE:-}" ] && cc="ccache gcc"
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache} CCACHE_BASEDIR=$TOP KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=pipepool KBUILD_BUILD_HOST=pipepool
+KM=(make -C "$src" O="$bdir" ARCH=x86 CC="$cc" -j"$(nproc_host)")
+# SPARSE=/path/to/sparse: a sparse new enough for this kernel.
+[ -n "${SPARSE:-}" ] && KM+=(CHECK="$SPARSE")
+sparse_of() { { grep -E '^[^ ]*fs/pipe\.c:[0-9]+:[0-9]+: (warning|error)' "$1" || true; } | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
+git -C "$src" checkout -q -f --detach "$BASE_TAG"
 log=$LOGDIR/check-sparse-base.log
 "${KM[@]}" C=2 fs/pipe.o >"$log" 2>&1 || true
 base_sparse=$(sparse_of "$log")
 i=0
 for c in "${commits[@]}"; do
 	i=$((i + 1))
-	git -C "$bis" checkout -q -f --detach "$c"
-	subj=$(git -C "$bis" log -1 --format=%s)
+	git -C "$src" checkout -q -f --detach "$c"
+	subj=$(git -C "$src" log -1 --format=%s)
 	log=$LOGDIR/check-build-$i.log
 	if "${KM[@]}" bzImage >"$log" 2>&1; then
 		ok "patch $i builds: $subj"
@@ -64,7 +63,6 @@ for c in "${commits[@]}"; do
 		continue
 	fi
 	log=$LOGDIR/check-w1-$i.log
-	touch "$bis/fs/pipe.c"
 	if "${KM[@]}" W=1 fs/pipe.o >"$log" 2>&1 && ! grep -q 'warning:' "$log"; then
 		ok "patch $i: make W=1 fs/pipe.o is warning-free"
 	else
@@ -73,12 +71,17 @@ for c in "${commits[@]}"; do
 	log=$LOGDIR/check-sparse-$i.log
 	"${KM[@]}" C=2 fs/pipe.o >"$log" 2>&1 || true
 	new=$(comm -13 <(echo "$base_sparse") <(sparse_of "$log"))
-	if [ -z "$new" ]; then
+	if grep -q 'not available or not up to date' "$log"; then
+		skp "patch $i: sparse: $(sparse --version 2>/dev/null || echo none) is too old for this kernel (log: $log)"
+	elif ! grep -q 'CHECK .*fs/pipe.c' "$log"; then
+		bad "patch $i: sparse did not check fs/pipe.c (log: $log)"
+	elif [ -z "$new" ]; then
 		ok "patch $i: sparse adds nothing in fs/pipe.c"
 	else
 		echo "$new" >&2; bad "patch $i: new sparse warnings in fs/pipe.c (log: $log)"
 	fi
 done
+git -C "$src" checkout -q -f --detach "$head"
 [ ${#commits[@]} -eq 0 ] && msg "no patches in patches/series: nothing to bisect"
-echo "check: $pass passed, $fail failed"
+echo "check: $pass passed, $fail failed$([ "$skip" -gt 0 ] && echo ", $skip skipped")"
 [ "$fail" -eq 0 ]

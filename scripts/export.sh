@@ -8,8 +8,8 @@
 # tables in it are produced by scripts/report.py, never typed).
 source "$(dirname "$0")/lib.sh"
 STEP=export
-src=$TOP/linux
-[ -d "$src/.git" ] || die "no linux/ (run make tree)"
+src=${EXPORT_SRC:-$TOP/linux}
+[ -e "$src/.git" ] || die "no linux/ (run make tree)"
 [ -z "$(git -C "$src" status --porcelain)" ] || die "linux/ has uncommitted changes: commit them first"
 n=$(git -C "$src" rev-list --count "$BASE_TAG"..HEAD)
 [ "$n" -gt 0 ] || die "no commits on top of $BASE_TAG in linux/"

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 STEP=deps
 pkgs=(gcc make flex bison bc libelf-dev libssl-dev cpio xz-utils gzip git perl python3
-      ccache sparse qemu-system-x86 busybox-static stress-ng)
+      ccache sparse qemu-system-x86 busybox-static stress-ng python3-ply python3-git)
 case "${ARCH:-x86_64}" in
 arm64) pkgs+=(gcc-aarch64-linux-gnu qemu-system-arm) ;;
 esac
