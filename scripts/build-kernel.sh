@@ -58,7 +58,10 @@ if [ "$(cat "$bdir/.pipepool-config" 2>/dev/null)" != "$cfgkey" ] || [ ! -f "$bd
 	"${KMAKE[@]}" olddefconfig >>"$log" 2>&1 || die "olddefconfig failed (log: $log)"
 	# Every option a fragment asks for must have stuck.
 	missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | sort -u | while IFS= read -r l; do
-		grep -qxF "$l" "$bdir/.config" || echo "$l"; done)
+		case "$l" in
+		*=n) grep -q "^${l%=n}=" "$bdir/.config" && echo "$l" ;;
+		*) grep -qxF "$l" "$bdir/.config" || echo "$l" ;;
+		esac; done)
 	if [ -n "$missing" ]; then
 		echo "options that did not stick:" >>"$log"; echo "$missing" >>"$log"
 		die "config options did not stick: $(echo $missing) (log: $log)"
