@@ -56,16 +56,20 @@ def main():
           f"rounds={max(r['round'] for r in recs)}, date={env['date']}")
     print()
     summary = defaultdict(list)
-    for v in others:
+    pairs = [(v, a.baseline) for v in others]
+    # The series against 7.3's pool on the same base, when both ran.
+    if 'patched' in variants and 'pool73' in variants and a.baseline != 'pool73':
+        pairs.append(('patched', 'pool73'))
+    for v, base in pairs:
         for pressure in sorted({k[0] for k in cells}):
-            print(f'### {v} vs {a.baseline}, pressure: {pressure}')
+            print(f'### {v} vs {base}, pressure: {pressure}')
             print()
-            print('| size | w x r | MB/s base | MB/s ' + v + ' | delta | ratio median [min-max] | 95% CI | '
-                  'write lat avg us base -> ' + v + ' | allocs/MiB base -> ' + v + ' |')
+            print(f'| size | w x r | MB/s {base} | MB/s {v} | delta | ratio median [min-max] | 95% CI | '
+                  f'write lat avg us {base} -> {v} | allocs/MiB {base} -> {v} |')
             print('|---|---|---|---|---|---|---|---|---|')
             for key in sorted(k for k in cells if k[0] == pressure):
                 _, msg, pkt, w, r = key
-                b, p = cells[key].get(a.baseline, {}), cells[key].get(v, {})
+                b, p = cells[key].get(base, {}), cells[key].get(v, {})
                 rounds = sorted(set(b) & set(p))
                 if not rounds:
                     continue
@@ -81,14 +85,14 @@ def main():
                 al_p = median([p[i]['allocs_per_mib'] for i in rounds])
                 m = median(ratios)
                 sig = '~' if lo <= 1.0 <= hi and len(ratios) > 1 else ''
-                summary[(v, pressure)].append(m)
+                summary[(f'{v} / {base}', pressure)].append(m)
                 print(f'| {size(msg)}{" pkt" if pkt else ""} | {w}x{r} | {mb_b:.1f} | {mb_p:.1f} | '
                       f'{(m - 1) * 100:+.1f}%{sig} | {m:.3f} [{min(ratios):.3f}-{max(ratios):.3f}] | '
                       f'{lo:.3f}-{hi:.3f} | {wl_b:.1f} -> {wl_p:.1f} | {al_b:.1f} -> {al_p:.1f} |')
             print()
     print('### Summary (median over cells of the per-cell median ratio)')
     print()
-    print('| kernel | pressure | cells | median ratio | min | max |')
+    print('| ratio | pressure | cells | median ratio | min | max |')
     print('|---|---|---|---|---|---|')
     for (v, pressure), ms in sorted(summary.items()):
         print(f'| {v} | {pressure} | {len(ms)} | {median(ms):.3f} | {min(ms):.3f} | {max(ms):.3f} |')

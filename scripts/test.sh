@@ -61,8 +61,12 @@ msg "done in $(( $(date +%s) - t0 ))s"
 		con=${o%.out}.console.log
 		[ -f "$con" ] || con=
 		c=$(python3 "$TOP/scripts/tap-count.py" "$o" $con | tail -1)
-		[ -n "$k" ] || k="host $(uname -r)"
-		echo "- $n ($k): $c"
+		case "$n" in
+		host-*) d="build machine's own kernel $(uname -r), pipe_pool_test" ;;
+		*-debug-*) d="Linux $k guest, debug.config (KASAN, PROVE_LOCKING, DEBUG_VM, DEBUG_ATOMIC_SLEEP)" ;;
+		*) d="Linux $k guest, tinyconfig + guest.config" ;;
+		esac
+		echo "- $arch $d: $c"
 	done
 } >"$WORK/test-matrix.md"
 [ "$variant" = patched ] && [ "$arch" = x86_64 ] && cp "$WORK/test-matrix.md" "$TOP/results/test-matrix.md"
