@@ -38,6 +38,7 @@ cat >"$job" <<'EOT'
 EOT
 flavors=(guest)
 [ "${DEBUG:-1}" = 1 ] && flavors+=(debug)
+[ "${KCSAN:-1}" = 1 ] && flavors+=(kcsan)
 for fl in "${flavors[@]}"; do
 	if [ "$fl" = guest ]; then
 		img=$("$TOP/scripts/build-kernel.sh" "$variant")
@@ -64,6 +65,7 @@ msg "done in $(( $(date +%s) - t0 ))s"
 		case "$n" in
 		host-*) d="build machine's own kernel $(uname -r), pipe_pool_test" ;;
 		*-debug-*) d="Linux $k guest, debug.config (KASAN, PROVE_LOCKING, DEBUG_VM, DEBUG_ATOMIC_SLEEP)" ;;
+		*-kcsan-*) d="Linux $k guest, kcsan.config (KCSAN, no data race reported in pipe code)" ;;
 		*) d="Linux $k guest, tinyconfig + guest.config" ;;
 		esac
 		echo "- $arch $d: $c"
