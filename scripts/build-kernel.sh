@@ -39,10 +39,9 @@ for f in "${flavors[@]}"; do
 	frags+=("$TOP/configs/$f.config")
 done
 
-cc=${CC:-${cross}gcc}
-command -v ccache >/dev/null && [ -z "${NO_CCACHE:-}" ] && cc="ccache $cc"
-export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-export CCACHE_BASEDIR=$TOP KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=pipepool KBUILD_BUILD_HOST=pipepool
+# Once for its exports (a $(...) subshell keeps none), once for its answer.
+kbuild_cc "${CC:-${cross}gcc}" >/dev/null
+cc=$(kbuild_cc "${CC:-${cross}gcc}")
 KMAKE=(make -C "$src" O="$bdir" ARCH="$karch" CC="$cc" -j"$(nproc_host)")
 [ -n "$cross" ] && KMAKE+=(CROSS_COMPILE="$cross")
 

@@ -40,8 +40,9 @@ done
 "$TOP/scripts/build-kernel.sh" patched >/dev/null
 head=$(git -C "$src" rev-parse HEAD)
 bdir=$TOP/build/x86_64-guest
-cc=gcc; command -v ccache >/dev/null && [ -z "${NO_CCACHE:-}" ] && cc="ccache gcc"
-export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache} CCACHE_BASEDIR=$TOP KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=pipepool KBUILD_BUILD_HOST=pipepool
+# Once for its exports (a $(...) subshell keeps none), once for its answer.
+kbuild_cc gcc >/dev/null
+cc=$(kbuild_cc gcc)
 KM=(make -C "$src" O="$bdir" ARCH=x86 CC="$cc" -j"$(nproc_host)")
 # SPARSE=/path/to/sparse: a sparse new enough for this kernel.
 [ -n "${SPARSE:-}" ] && KM+=(CHECK="$SPARSE")

@@ -47,3 +47,15 @@ tree_dir() { echo "$WORK/trees/src"; }
 
 # A short content hash of files, for keying build products.
 hash_files() { cat "$@" 2>/dev/null | sha256sum | cut -c1-12; }
+
+# kbuild_cc CC: print the compiler to hand to Kbuild (CC behind ccache when
+# present, unless NO_CCACHE) and export the build environment. Every kernel
+# build goes through here, so that a build directory always sees the same
+# command lines and stays incremental.
+kbuild_cc() {
+	local cc=$1
+	command -v ccache >/dev/null && [ -z "${NO_CCACHE:-}" ] && cc="ccache $cc"
+	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache} CCACHE_BASEDIR=$TOP
+	export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=pipepool KBUILD_BUILD_HOST=pipepool
+	echo "$cc"
+}
