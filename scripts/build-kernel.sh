@@ -46,6 +46,7 @@ KMAKE=(make -C "$src" O="$bdir" ARCH="$karch" CC="$cc" -j"$(nproc_host)")
 [ -n "$cross" ] && KMAKE+=(CROSS_COMPILE="$cross")
 
 cfgkey=$(hash_files "${frags[@]}")
+build_lock
 log=$LOGDIR/build-$arch-$fname.log
 : >"$log"
 if [ "$(cat "$bdir/.pipepool-config" 2>/dev/null)" != "$cfgkey" ] || [ ! -f "$bdir/.config" ]; then

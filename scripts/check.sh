@@ -38,6 +38,7 @@ done
 # and guest build directory, so each step is incremental; the tree is put
 # back to the whole series at the end.
 "$TOP/scripts/build-kernel.sh" patched >/dev/null
+build_lock
 head=$(git -C "$src" rev-parse HEAD)
 bdir=$TOP/build/x86_64-guest
 # Once for its exports (a $(...) subshell keeps none), once for its answer.

@@ -59,3 +59,15 @@ kbuild_cc() {
 	export KBUILD_BUILD_TIMESTAMP="2000-01-01" KBUILD_BUILD_USER=pipepool KBUILD_BUILD_HOST=pipepool
 	echo "$cc"
 }
+
+# build_lock: hold a machine-wide lock (in the download cache, shared by all
+# clones of this repo) until the calling script exits, so that two kernel
+# builds never share the machine's cores: each would take twice as long and
+# a timed guest run beside them would measure the builds.
+build_lock() {
+	exec {BUILD_LOCK_FD}>"$CACHE/build.lock"
+	if ! flock -n "$BUILD_LOCK_FD"; then
+		msg "waiting for another kernel build on this machine ($CACHE/build.lock)"
+		flock "$BUILD_LOCK_FD"
+	fi
+}
