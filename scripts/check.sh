@@ -45,8 +45,9 @@ bdir=$TOP/build/x86_64-guest
 kbuild_cc gcc >/dev/null
 cc=$(kbuild_cc gcc)
 KM=(make -C "$src" O="$bdir" ARCH=x86 CC="$cc" -j"$(nproc_host)")
-# SPARSE=/path/to/sparse: a sparse new enough for this kernel.
-[ -n "${SPARSE:-}" ] && KM+=(CHECK="$SPARSE")
+# A sparse new enough for this kernel (SPARSE=/path overrides).
+sparse=$("$TOP/scripts/fetch-sparse.sh") || sparse=
+[ -n "$sparse" ] && KM+=(CHECK="$sparse")
 sparse_of() { { grep -E '^[^ ]*fs/pipe\.c:[0-9]+:[0-9]+: (warning|error)' "$1" || true; } | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
 git -C "$src" checkout -q -f --detach "$BASE_TAG"
 log=$LOGDIR/check-sparse-base.log
@@ -74,7 +75,7 @@ for c in "${commits[@]}"; do
 	"${KM[@]}" C=2 fs/pipe.o >"$log" 2>&1 || true
 	new=$(comm -13 <(echo "$base_sparse") <(sparse_of "$log"))
 	if grep -q 'not available or not up to date' "$log"; then
-		skp "patch $i: sparse: $(sparse --version 2>/dev/null || echo none) is too old for this kernel (log: $log)"
+		skp "patch $i: sparse: ${sparse:-sparse} is too old for this kernel (log: $log)"
 	elif ! grep -q 'CHECK .*fs/pipe.c' "$log"; then
 		bad "patch $i: sparse did not check fs/pipe.c (log: $log)"
 	elif [ -z "$new" ]; then
