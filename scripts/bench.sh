@@ -16,6 +16,8 @@
 source "$(dirname "$0")/lib.sh"
 STEP=bench
 export CLOCK=${CLOCK:-icount}
+# The kernels under test run no KUnit suite at boot.
+export KUNIT=0
 kernels=${KERNELS:-base patched}
 if [ "${QUICK:-0}" = 1 ]; then
 	rounds=${ROUNDS:-1}; dur=${DURATION:-1}; pressure=${PRESSURE:-none memcg}

@@ -4,7 +4,8 @@
 # build-kernel.sh VARIANT [FLAVOR...]: build a guest kernel for ARCH (default
 # x86_64) from the tree of VARIANT (see apply-series.sh), configured as
 # tinyconfig + configs/guest.config + the pipe selftests' config fragment +
-# configs/FLAVOR.config for each FLAVOR. Prints the image path.
+# configs/FLAVOR.config for each FLAVOR, + configs/kunit.config when the
+# tree has the series' KUnit suite and KUNIT is not 0. Prints the image path.
 #
 # The build directory is build/ARCH-FLAVORS, shared by the variants, which
 # Kbuild's dependency tracking keeps incremental and correct. The image is
@@ -34,6 +35,8 @@ esac
 
 frags=("$TOP/configs/guest.config")
 [ "$arch" != x86_64 ] && [ -f "$TOP/configs/guest-$arch.config" ] && frags=("$TOP/configs/guest-$arch.config")
+# The series' KUnit suite, when the tree has it (KUNIT=0: leave it out).
+[ "${KUNIT:-1}" = 1 ] && [ -f "$src/fs/tests/pipe_kunit.c" ] && frags+=("$TOP/configs/kunit.config")
 for f in "${flavors[@]}"; do
 	[ -f "$TOP/configs/$f.config" ] || die "no such flavor: configs/$f.config"
 	frags+=("$TOP/configs/$f.config")

@@ -50,6 +50,11 @@ for fl in "${flavors[@]}"; do
 	name=test-$arch-$fl-$variant
 	"$TOP/scripts/run-guest.sh" "$img" "$initrd" "$name"
 	outs+=("$LOGDIR/$name.out" "$LOGDIR/$name.console.log")
+	# The series' KUnit suite ran at boot; its KTAP is on the console.
+	if grep -q '^CONFIG_PIPE_KUNIT_TEST=y' "$img.config"; then
+		grep -Eq '^(\[ *[0-9.]+\] )?(not )?ok [0-9]+ pipe_pool' "$LOGDIR/$name.console.log" ||
+			die "KUnit suite pipe_pool did not report on the console of $name"
+	fi
 done
 
 msg "done in $(( $(date +%s) - t0 ))s"
