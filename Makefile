@@ -6,14 +6,15 @@ SHELL := /bin/bash
 ARCH ?= x86_64
 export ARCH
 
-.PHONY: help test bench tree export check clean fetch kernel
+.PHONY: help test bench tree export check clean fetch kernel send-dry
 
 help:
 	@echo "make test     build Linux $(or $(KVER_SERIES),7.2) + patches/, run the pipe kselftests in a guest, run the quality gates"
 	@echo "make bench    A/B pipe_bench: baseline vs patched (QUICK=1: one short round; CLOCK=icount|realtime)"
 	@echo "make tree     linux/: base commit + patches/ on branch pipe-pool, for editing"
 	@echo "make export   regenerate patches/ from linux/"
-	@echo "make check    patches apply, checkpatch --strict, per-patch build, W=1, sparse"
+	@echo "make check    patches apply, checkpatch --strict, b4 prep --check, per-patch build, W=1, sparse"
+	@echo "make send-dry b4: linux/'s series as emails in work/send-dry/ (To/Cc from get_maintainer.pl), nothing sent; git am check"
 	@echo "make clean    remove build/ and work/ (keeps linux/ and the download cache)"
 
 test:
@@ -30,6 +31,9 @@ export:
 
 check:
 	@scripts/install-deps.sh && scripts/check.sh
+
+send-dry:
+	@scripts/install-deps.sh && scripts/send-dry.sh
 
 fetch:
 	@scripts/fetch-source.sh

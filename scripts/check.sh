@@ -3,7 +3,9 @@
 #
 # check.sh: the series' quality gates.
 #  1. patches/ applies in order to the pristine base (git am -3);
-#  2. scripts/checkpatch.pl --strict is silent on every patch;
+#  2. scripts/checkpatch.pl --strict is silent on every patch, and so is
+#     "b4 prep --check" (b4's checkpatch run; skipped, saying why, without
+#     b4 >= 0.14);
 #  3. every prefix of the series builds (build-only bisect), and
 #     "make W=1 fs/pipe.o" is warning-free at each step;
 #  4. sparse (make C=2) reports nothing in fs/pipe.c that the base does not.
@@ -33,6 +35,31 @@ for p in "$TOP"/patches/0*.patch; do
 		cat "$log" >&2; bad "checkpatch --strict $(basename "$p") (log: $log)"
 	fi
 done
+
+# b4 prep --check, as a maintainer's b4 runs it (checkpatch per patch, b4's
+# own options), on the same series prepared with b4 (b4-prep.sh).
+if ! b4v=$(b4_ok); then
+	skp "b4 prep --check: b4 >= 0.14 not installed (installed: $(b4 --version 2>/dev/null || echo none); scripts/install-deps.sh installs trixie's)"
+else
+	log=$LOGDIR/check-b4.log
+	# One subshell holds the scratch clone's lock from b4 prep to the check.
+	if ! ( b4_lock; b4src=$("$TOP/scripts/b4-prep.sh" "$src" HEAD) && cd "$b4src" &&
+	       b4 prep -C --check </dev/null ) >"$log" 2>&1; then
+		tail -n 20 "$log" >&2; bad "b4 $b4v prep --check did not run (log: $log)"
+	else
+		n=0
+		while read -r flag what; do
+			n=$((n + 1))
+			if [ "$flag" = success ]; then
+				ok "b4 $b4v prep --check: $what"
+			else
+				bad "b4 $b4v prep --check ($flag): $what (log: $log)"
+			fi
+		done < <(b4_check_results "$log")
+		[ "$n" -eq "${#commits[@]}" ] || bad "b4 prep --check reported $n patch(es), the series has ${#commits[@]} (log: $log)"
+		sed -n 's/\x1b\[[0-9;]*m//g; s/^  ● /  /p' "$log" >&2
+	fi
+fi
 
 # Build-only bisect: each prefix of the series, in the shared source tree
 # and guest build directory, so each step is incremental; the tree is put

@@ -5,7 +5,9 @@
 # reproducibly (--zero-commit, --no-signature, --base, fixed numbering): an
 # unchanged branch exports to byte-identical files. The cover letter's subject
 # and text come from cover-letter/subject and cover-letter/body (the results
-# tables in it are produced by scripts/report.py, never typed).
+# tables in it are produced by scripts/update-docs.sh, never typed).
+# EXPORT_DIR=DIR writes the files there instead of patches/ (send-dry.sh
+# compares that export with what b4 writes).
 source "$(dirname "$0")/lib.sh"
 STEP=export
 src=${EXPORT_SRC:-$TOP/linux}
@@ -18,6 +20,9 @@ trap 'rm -rf "$tmp"' EXIT
 reroll=$(cat "$TOP/cover-letter/version" 2>/dev/null || echo 1)
 vopt=()
 [ "$reroll" -gt 1 ] && vopt=(-v "$reroll")
+# The cover letter's From: the series' author (as b4-prep.sh's sender), not
+# whoever runs the export, so that the export does not depend on the machine.
+GIT_COMMITTER_NAME=$(git -C "$src" log -1 --format=%an) GIT_COMMITTER_EMAIL=$(git -C "$src" log -1 --format=%ae) \
 git -C "$src" -c core.abbrev=12 -c diff.algorithm=histogram format-patch -q --zero-commit --no-signature --base="$BASE_TAG" \
 	--cover-letter --numbered --no-renames "${vopt[@]}" -o "$tmp" "$BASE_TAG"..HEAD
 cover=$(ls "$tmp"/*0000-cover-letter.patch)
@@ -36,10 +41,12 @@ for line in s.split('\n'):
     out.append(line)
 open(path, 'w').write('\n'.join(out))
 PY
-rm -f "$TOP"/patches/*.patch
+out=${EXPORT_DIR:-$TOP/patches}
+mkdir -p "$out"
+rm -f "$out"/*.patch
 for f in "$tmp"/*.patch; do
 	b=$(basename "$f"); b=${b#v[0-9]*-}
-	mv "$f" "$TOP/patches/$b"
+	mv "$f" "$out/$b"
 done
-ls "$TOP/patches" | grep -E '^[0-9]{4}-.*\.patch$' | grep -v '^0000-' >"$TOP/patches/series"
-msg "exported $n patch(es) + cover letter to patches/"
+ls "$out" | grep -E '^[0-9]{4}-.*\.patch$' | grep -v '^0000-' >"$out/series"
+msg "exported $n patch(es) + cover letter to ${EXPORT_DIR:-patches/}"

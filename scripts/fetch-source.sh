@@ -17,23 +17,6 @@ pkg=linux-source-$series
 suites=${PIPEPOOL_SUITES:-sid forky trixie-backports experimental}
 env_out=$CACHE/$pkg.env
 
-# The Debian archive URI from this machine's apt sources (deb822 or one-line).
-mirror_uri() {
-	local f uri
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -r "$f" ] || continue
-		uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f" |
-		      grep -v -- '-security' | grep -m1 '/debian/\?$' || true)
-		[ -n "$uri" ] && { echo "${uri%/}"; return; }
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -r "$f" ] || continue
-		uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break } }' "$f" |
-		      grep -v -- '-security' | grep -m1 '/debian/\?$' || true)
-		[ -n "$uri" ] && { echo "${uri%/}"; return; }
-	done
-}
-
 if [ -r "$env_out" ]; then
 	# shellcheck disable=SC1090
 	. "$env_out"
@@ -45,7 +28,7 @@ if [ -r "$env_out" ]; then
 	fi
 fi
 
-uri=$(mirror_uri)
+uri=$(debian_mirror_uri)
 [ -n "$uri" ] || die "no Debian mirror URI found in /etc/apt/sources*"
 apt_dir=$CACHE/apt
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/debs"

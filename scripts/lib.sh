@@ -71,3 +71,52 @@ build_lock() {
 		flock "$BUILD_LOCK_FD"
 	fi
 }
+
+# The Debian archive URI from this machine's apt sources (deb822 or one-line).
+debian_mirror_uri() {
+	local f uri
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f" |
+		      grep -v -- '-security' | grep -m1 '/debian/\?$' || true)
+		[ -n "$uri" ] && { echo "${uri%/}"; return; }
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -r "$f" ] || continue
+		uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; break } }' "$f" |
+		      grep -v -- '-security' | grep -m1 '/debian/\?$' || true)
+		[ -n "$uri" ] && { echo "${uri%/}"; return; }
+	done
+}
+
+# b4_ok: b4 is installed, runs, and has "b4 prep --check" and
+# "b4 send --output-dir" (0.14 or later). Prints its version.
+b4_ok() {
+	local v
+	v=$(b4 --version 2>/dev/null) || return 1
+	b4 prep --help 2>/dev/null | grep -q -- '--check' || return 1
+	b4 send --help 2>/dev/null | grep -q -- '--output-dir' || return 1
+	echo "$v"
+}
+
+# b4_lock: hold $WORK/b4/lock (the b4 scratch clone of b4-prep.sh) until the
+# calling script exits.
+b4_lock() {
+	mkdir -p "$WORK/b4"
+	exec {B4_LOCK_FD}>"$WORK/b4/lock"
+	flock "$B4_LOCK_FD"
+}
+
+# b4_check_results LOG: one line per patch of a "b4 prep --check" log:
+# "success|warning|fail SHA: SUBJECT", from the colour of b4's dot (b4
+# prints the same dot for all three: green, red, blinking red).
+b4_check_results() {
+	python3 - "$1" <<'PY'
+import re, sys
+flags = {'32': 'success', '31': 'warning', '31;5': 'fail'}
+for line in open(sys.argv[1], errors='replace'):
+    m = re.match(r'^\x1b\[([0-9;]+)m\u25cf\x1b\[0m ([0-9a-f]{7,}: .*)$', line.rstrip('\n'))
+    if m:
+        print(flags.get(m.group(1), 'fail'), m.group(2))
+PY
+}

@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# send-dry.sh: what "make send-dry" runs. The series on linux/'s branch
+# pipe-pool, prepared with b4 in a scratch clone (b4-prep.sh: our cover
+# letter, To/Cc from get_maintainer.pl), checked with "b4 prep --check" and
+# written with "b4 send -o" (implies --dry-run) to $SEND_DIR (default work/send-dry/).
+# Nothing is sent. Then it proves that what it wrote is the series:
+#   1. "git am" of the written emails onto tag "base" of the pristine base
+#      repository (a scratch worktree, $WORK/b4/am) gives linux/'s pipe-pool
+#      tree: "git diff --stat" between the two is empty;
+#   2. the emails match "make export" (git format-patch, into a temporary
+#      directory): the same cover-letter subject, the cover-letter/body text
+#      in both cover letters, the same patches (git patch-id --stable).
+# cover-letter/body is regenerated from results/ first (update-docs.sh).
+source "$(dirname "$0")/lib.sh"
+STEP=send-dry
+export PATH=/usr/bin:$PATH
+src=$TOP/linux
+branch=pipe-pool
+out=${SEND_DIR:-$WORK/send-dry}
+[ -d "$src/.git" ] || die "no linux/ (run make tree)"
+git -C "$src" rev-parse -q --verify "refs/heads/$branch" >/dev/null || die "no branch $branch in linux/"
+[ "$(git -C "$src" symbolic-ref -q --short HEAD)" = "$branch" ] || die "check out $branch in linux/ first (make export exports HEAD)"
+[ -z "$(git -C "$src" status --porcelain)" ] || die "linux/ has uncommitted changes: commit them first"
+v=$(b4_ok) || die "b4 >= 0.14 is not installed (scripts/install-deps.sh installs trixie's)"
+
+"$TOP/scripts/update-docs.sh"
+b4_lock
+s=$("$TOP/scripts/b4-prep.sh" "$src" "$branch")
+log=$LOGDIR/send-dry.log
+cd "$s"
+
+msg "b4 prep --check (checkpatch per patch)"
+b4 prep -C --check </dev/null >"$LOGDIR/b4-check.log" 2>&1 || { cat "$LOGDIR/b4-check.log" >&2; die "b4 prep --check failed to run"; }
+b4_check_results "$LOGDIR/b4-check.log" | sed 's/^/[send-dry]   /' >&2
+sed -n 's/\x1b\[[0-9;]*m//g; s/^  ● /[send-dry]     /p; s/^\(Success: .*\)/[send-dry]   \1/p' "$LOGDIR/b4-check.log" >&2
+
+rm -rf "$out"
+mkdir -p "$out"
+fail=0
+nres=$(b4_check_results "$LOGDIR/b4-check.log" | grep -c '^success ' || true)
+ncommits=$(git rev-list --count "$BASE_TAG..HEAD")
+[ "$nres" -eq "$ncommits" ] || { msg "FAIL: b4 prep --check: $nres of $ncommits patch(es) clean (log: $LOGDIR/b4-check.log)"; fail=1; }
+b4 send -o "$out" --no-sign </dev/null >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "b4 send -o failed (log: $log)"; }
+mapfile -t mails < <(ls "$out"/*.eml 2>/dev/null | sort)
+[ ${#mails[@]} -gt 0 ] || die "b4 wrote no messages to $out (log: $log)"
+msg "b4 $v wrote ${#mails[@]} message(s) to $out (nothing sent)"
+
+# 1. git am onto the pristine base, in a scratch worktree of the base repo.
+base_repo=$WORK/base-$KVER_SERIES
+am=$WORK/b4/am
+if ! git -C "$am" rev-parse -q --verify HEAD >/dev/null 2>&1 ||
+   [ "$(git -C "$am" rev-parse --git-common-dir 2>/dev/null)" != "$(git -C "$base_repo" rev-parse --path-format=absolute --git-common-dir)" ]; then
+	rm -rf "$am"
+	git -C "$base_repo" worktree prune
+	msg "scratch worktree of $base_repo for git am: $am (one full checkout)"
+	git -C "$base_repo" worktree add -q --detach "$am" "$BASE_TAG"
+fi
+cd "$am"
+git am --abort >/dev/null 2>&1 || true
+git checkout -q -f --detach "$BASE_TAG"
+git clean -fdxq
+patches=()
+for m in "${mails[@]}"; do
+	grep -q '^diff --git ' "$m" && patches+=("$m")
+done
+export GIT_COMMITTER_NAME=pipepool GIT_COMMITTER_EMAIL=pipepool@localhost
+if git am -q "${patches[@]}" >"$LOGDIR/send-dry-am.log" 2>&1; then
+	git fetch -q "$src" "refs/heads/$branch"
+	stat=$(git diff --stat HEAD FETCH_HEAD)
+	if [ -z "$stat" ] && [ "$(git rev-parse HEAD^{tree})" = "$(git rev-parse FETCH_HEAD^{tree})" ]; then
+		msg "ok: git am of ${#patches[@]} email(s) onto $BASE_TAG ($base_repo) gives linux/'s $branch tree (git diff --stat empty, tree $(git rev-parse --short HEAD^{tree}))"
+	else
+		echo "$stat" >&2; msg "FAIL: git am of the emails differs from linux/'s $branch"; fail=1
+	fi
+else
+	tail -n 15 "$LOGDIR/send-dry-am.log" >&2; git am --abort >/dev/null 2>&1 || true
+	msg "FAIL: the emails do not apply to $BASE_TAG (log: $LOGDIR/send-dry-am.log)"; fail=1
+fi
+
+# 2. The same series as "make export".
+exp=$(mktemp -d)
+trap 'rm -rf "$exp"' EXIT
+EXPORT_DIR=$exp "$TOP/scripts/export.sh" 2>/dev/null
+python3 - "$exp" "$TOP/cover-letter/body" "${mails[@]}" <<'PY' || fail=1
+import email, email.policy, glob, os, subprocess, sys
+exp, bodyf, mails = sys.argv[1], sys.argv[2], sys.argv[3:]
+body = open(bodyf).read().strip()
+def parse(path):
+    with open(path, 'rb') as f:
+        m = email.message_from_binary_file(f, policy=email.policy.default)
+    text = m.get_payload(decode=True).decode()
+    return ' '.join(str(m['Subject']).split()), text
+def patch_id(path):
+    out = subprocess.run(['git', 'patch-id', '--stable'], stdin=open(path, 'rb'),
+                         capture_output=True, text=True).stdout.split()
+    return out[0] if out else None
+files = sorted(glob.glob(os.path.join(exp, '*.patch')))
+ok = True
+def check(cond, what):
+    global ok
+    print('[send-dry] %s: %s' % ('ok' if cond else 'FAIL', what), file=sys.stderr)
+    ok = ok and cond
+check(len(files) == len(mails), '%d emails, %d files from make export' % (len(mails), len(files)))
+(bs, bt), (es, et) = parse(mails[0]), parse(files[0])
+check(bs == es, 'cover-letter subject, b4 and export: %s' % bs)
+check(body in bt.replace('\r\n', '\n'), 'b4 cover letter carries cover-letter/body')
+check(body in et.replace('\r\n', '\n'), 'export cover letter carries cover-letter/body')
+b_ids = [patch_id(m) for m in mails[1:]]
+e_ids = [patch_id(f) for f in files[1:]]
+check(None not in b_ids and b_ids == e_ids, '%d patch(es): same git patch-id --stable in b4 and export' % len(b_ids))
+for m, f in zip(mails[1:], files[1:]):
+    check(parse(m)[0] == parse(f)[0], 'subject: %s' % parse(m)[0])
+sys.exit(0 if ok else 1)
+PY
+
+# The recipients, as b4 wrote them.
+python3 - "${mails[0]}" <<'PY' >&2
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
+for h in ('From', 'To', 'Cc'):
+    print('[send-dry] %s: %s' % (h, ' '.join(str(m[h] or '').split())))
+PY
+[ "$fail" -eq 0 ] || die "send-dry checks failed"
+msg "done: ${#mails[@]} message(s) in $out, nothing sent (README: Sending the series)"
