@@ -49,7 +49,10 @@ arm64)	qemu=qemu-system-aarch64; mach=(-M virt,gic-version=3)
 	[ "$accel" = tcg ] && qaccel+=(-cpu max)
 	append="console=ttyAMA0" ;;
 esac
-append+=" panic=-1 oops=panic loglevel=6 ${APPEND:-}"
+# KUnit prints its KTAP at KERN_INFO: show it when the kernel has KUnit.
+loglevel=6
+grep -qs '^CONFIG_KUNIT=y' "$kernel.config" && loglevel=7
+append+=" panic=-1 oops=panic loglevel=$loglevel ${APPEND:-}"
 
 msg "booting $name: $arch, $vcpus vCPUs, $mem, accel=$accel clock=$clock, timeout ${timeout}s"
 set +e
