@@ -6,10 +6,12 @@ SHELL := /bin/bash
 ARCH ?= x86_64
 export ARCH
 
-.PHONY: help test bench tree export check clean fetch kernel send-dry
+.PHONY: help test test-all bench tree export check clean fetch kernel send-dry
 
 help:
 	@echo "make test     build Linux $(or $(KVER_SERIES),7.2) + patches/, run the pipe kselftests in a guest, run the quality gates"
+	@echo "make test ARCH=arm64   the same on cross-built arm64 guests, 4K and 64K pages (PAGES=4K|64K for one)"
+	@echo "make test-all  make test on x86-64, then on arm64 (4K and 64K pages)"
 	@echo "make bench    A/B pipe_bench: baseline vs patched (QUICK=1: one short round; CLOCK=icount|realtime)"
 	@echo "make tree     linux/: base commit + patches/ on branch pipe-pool, for editing"
 	@echo "make export   regenerate patches/ from linux/"
@@ -19,6 +21,9 @@ help:
 
 test:
 	@scripts/test.sh
+
+test-all:
+	@scripts/test-all.sh
 
 bench:
 	@scripts/bench.sh

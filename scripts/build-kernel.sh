@@ -59,8 +59,10 @@ if [ "$(cat "$bdir/.pipepool-config" 2>/dev/null)" != "$cfgkey" ] || [ ! -f "$bd
 	( cd "$bdir" && ARCH=$karch CROSS_COMPILE=$cross "$src/scripts/kconfig/merge_config.sh" -m -O "$bdir" "$bdir/.config" "${frags[@]}" ) >>"$log" 2>&1 ||
 		die "merge_config failed (log: $log)"
 	"${KMAKE[@]}" olddefconfig >>"$log" 2>&1 || die "olddefconfig failed (log: $log)"
-	# Every option a fragment asks for must have stuck.
-	missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | sort -u | while IFS= read -r l; do
+	# Every option a fragment asks for must have stuck; a later fragment
+	# overrides an earlier one, as in merge_config.sh.
+	missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' |
+		awk -F= '{ last[$1] = $0 } END { for (k in last) print last[k] }' | sort | while IFS= read -r l; do
 		case "$l" in
 		*=n) grep -q "^${l%=n}=" "$bdir/.config" && echo "$l" ;;
 		*) grep -qxF "$l" "$bdir/.config" || echo "$l" ;;

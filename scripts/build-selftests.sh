@@ -32,5 +32,15 @@ if grep -E 'warning:' "$log" >&2; then
 	die "selftests build has warnings (log: $log)"
 fi
 [ -x "$inst/run_kselftest.sh" ] && [ -s "$inst/kselftest-list.txt" ] || die "no kselftest install in $inst (log: $log)"
+# The guest has no libc: every test binary must be static, for the guest's arch.
+for f in "$inst"/pipe/*; do
+	[ -f "$f" ] && [ "$(head -c 4 "$f")" = $'\x7fELF' ] || continue
+	"${cross}readelf" -lh "$f" >"$out/readelf.txt" 2>&1 || die "readelf $f failed"
+	grep -q 'Requesting program interpreter' "$out/readelf.txt" && die "$f is dynamically linked"
+	case "$arch" in
+	x86_64)	grep -q 'Machine:.*X86-64' "$out/readelf.txt" ;;
+	arm64)	grep -q 'Machine:.*AArch64' "$out/readelf.txt" ;;
+	esac || die "$f is not an $arch binary"
+done
 msg "installed: $(tr '\n' ' ' <"$inst/kselftest-list.txt")"
 echo "$inst"

@@ -5,8 +5,12 @@
 # initramfs holding busybox (Debian busybox-static), stress-ng with its shared
 # libraries, the installed kselftests under /kselftest and JOB_SCRIPT as
 # /job.sh. /init mounts the pseudo filesystems, runs the job with its output on
-# the second serial port (ttyS1, /dev/hvc1 style results channel) and powers
-# the guest off. The kernel console stays on the first port.
+# the results channel and powers the guest off. The kernel console stays on
+# the first serial port. The results channel is the device named by
+# "pipepool.out=DEV" on the kernel command line (run-guest.sh sets it: ttyS1,
+# the second serial port, on x86-64; hvc0, a virtio console, on arm64's virt
+# machine, which has one PL011), ttyS1 without it. The image is the same for
+# every machine of an arch; only busybox and stress-ng depend on the arch.
 source "$(dirname "$0")/lib.sh"
 STEP=initramfs
 out=${1:?usage: make-initramfs.sh OUT KSELFTEST_DIR JOB_SCRIPT}
@@ -19,14 +23,12 @@ root=$(mktemp -d "$WORK/initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,lib,root}
 
-case "$arch" in
-x86_64)	bb=/bin/busybox ;;
-arm64)	bb=${BUSYBOX_ARM64:-$CACHE/arm64/busybox} ;;
-esac
+bb=${BUSYBOX:-$("$TOP/scripts/fetch-busybox.sh" "$arch")}
 [ -x "$bb" ] || die "busybox not found: $bb"
 cp "$bb" "$root/bin/busybox"
 
-# stress-ng and its libraries (same-arch guests only).
+# stress-ng and its libraries (same-arch guests only: on arm64 pipe_bench's
+# --memory-pressure=stress-ng skips, saying stress-ng is not in PATH).
 if [ "$arch" = x86_64 ] && command -v stress-ng >/dev/null; then
 	sng=$(command -v stress-ng)
 	cp "$sng" "$root/usr/bin/stress-ng"
@@ -71,8 +73,13 @@ mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 hostname pipepool-guest
 res=/dev/ttyS1
-[ -c "$res" ] || res=/dev/console
-[ -c /dev/ttyAMA1 ] && res=/dev/ttyAMA1
+for a in $(cat /proc/cmdline); do
+	case "$a" in pipepool.out=*) res=/dev/${a#pipepool.out=} ;; esac
+done
+# A virtio console's port shows up a little after its device probes.
+i=0
+while [ ! -c "$res" ] && [ $i -lt 20 ]; do sleep 1; i=$((i + 1)); done
+[ -c "$res" ] || { echo "PIPEPOOL-NO-RESULTS-CHANNEL: $res" >/dev/console; res=/dev/console; }
 {
 	echo "PIPEPOOL-GUEST: kernel=$(uname -r) arch=$(uname -m) nproc=$(nproc) mem_kb=$(awk '/MemTotal/ { print $2 }' /proc/meminfo)"
 	cd /kselftest && sh /job.sh
