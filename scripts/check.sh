@@ -68,6 +68,11 @@ fi
 build_lock
 head=$(git -C "$src" rev-parse HEAD)
 bdir=$TOP/build/x86_64-guest
+# Each step starts from the guest's whole config: a prefix of the series
+# lacks options that later patches add (CONFIG_PIPE_KUNIT_TEST), which
+# olddefconfig drops and must not stay dropped for the next step.
+cp "$bdir/.config" "$bdir/.config.pipepool-full"
+config_full() { cp "$bdir/.config.pipepool-full" "$bdir/.config" && "${KM[@]}" olddefconfig >/dev/null 2>&1; }
 # Once for its exports (a $(...) subshell keeps none), once for its answer.
 kbuild_cc gcc >/dev/null
 cc=$(kbuild_cc gcc)
@@ -77,6 +82,7 @@ sparse=$("$TOP/scripts/fetch-sparse.sh") || sparse=
 [ -n "$sparse" ] && KM+=(CHECK="$sparse")
 sparse_of() { { grep -E '^[^ ]*fs/pipe\.c:[0-9]+:[0-9]+: (warning|error)' "$1" || true; } | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
 git -C "$src" checkout -q -f --detach "$BASE_TAG"
+config_full
 log=$LOGDIR/check-sparse-base.log
 "${KM[@]}" C=2 fs/pipe.o >"$log" 2>&1 || true
 base_sparse=$(sparse_of "$log")
@@ -84,6 +90,7 @@ i=0
 for c in "${commits[@]}"; do
 	i=$((i + 1))
 	git -C "$src" checkout -q -f --detach "$c"
+	config_full
 	subj=$(git -C "$src" log -1 --format=%s)
 	log=$LOGDIR/check-build-$i.log
 	if "${KM[@]}" bzImage >"$log" 2>&1; then
@@ -112,6 +119,7 @@ for c in "${commits[@]}"; do
 	fi
 done
 git -C "$src" checkout -q -f --detach "$head"
+config_full
 [ ${#commits[@]} -eq 0 ] && msg "no patches in patches/series: nothing to bisect"
 echo "check: $pass passed, $fail failed$([ "$skip" -gt 0 ] && echo ", $skip skipped")"
 [ "$fail" -eq 0 ]
