@@ -46,7 +46,8 @@ case "$(uname -m)" in x86_64) host_arch=x86_64 ;; aarch64) host_arch=arm64 ;; *)
 [ "$arch" = "$host_arch" ] && [ -z "${CROSS_COMPILE:-}" ] && cross=
 case "$variant" in
 patched) lv_default=-pipepool ;;
-*) lv_default=-$variant ;;
+base|pool73|patched-[0-9]*) lv_default=-$variant ;;
+*) die "unknown VARIANT=$variant (patched, base, pool73, patched-N)" ;;
 esac
 lv=${HW_LOCALVERSION-$lv_default}
 jobs=${HW_JOBS:-$(nproc_host)}
@@ -56,7 +57,8 @@ bdir=$hwdir/$arch/obj            # bindeb-pkg writes the packages to $bdir/..
 out=$TOP/build/hw-packages/$arch-$variant
 mkdir -p "$bdir" "$out"
 
-pkgs=(bc bison flex libssl-dev libelf-dev rsync kmod cpio dpkg-dev debhelper xz-utils file)
+# bindeb-pkg checks the Build-Depends of scripts/package/mkdebian.
+pkgs=(bc bison flex libssl-dev libelf-dev libdw-dev python3 rsync kmod cpio dpkg-dev debhelper xz-utils file)
 [ -n "$cross" ] && pkgs+=("gcc-$gnu" "libc6-dev-$debarch-cross")
 need_pkgs "${pkgs[@]}"
 
@@ -156,6 +158,10 @@ kbuild_cc "${CC:-${cross}gcc}" >/dev/null
 cc=$(kbuild_cc "${CC:-${cross}gcc}")
 KMAKE=(make -C "$src" O="$bdir" ARCH="$karch" CC="$cc" LOCALVERSION="$lv" -j"$jobs")
 [ -n "$cross" ] && KMAKE+=(CROSS_COMPILE="$cross")
+# Cross: no linux-headers package, whose host programs would need the
+# target's libssl-dev (multiarch); the image, modules and libc headers are
+# what a tester installs.
+[ "$arch" != "$host_arch" ] && export DEB_BUILD_PROFILES="pkg.linux-upstream.nokernelheaders${DEB_BUILD_PROFILES:+ $DEB_BUILD_PROFILES}"
 klog=$LOGDIR/hw-kernel-$arch-$variant.log
 frag_names() { local f; for f in "$@"; do f=${f#"$src"/}; printf '%s ' "${f#"$TOP"/}"; done; }
 
