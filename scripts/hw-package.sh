@@ -180,6 +180,7 @@ configure() {
 		frags+=("$(readlink -f "$f")"); strict+=(1)
 	done
 	msg "config: $HW_CONFIG_DESC + $(frag_names "${frags[@]}")"
+	: >"$klog"
 	cp "$base_config" "$bdir/.config"
 	( cd "$bdir" && ARCH=$karch CROSS_COMPILE=$cross "$src/scripts/kconfig/merge_config.sh" -m -O "$bdir" "$bdir/.config" "${frags[@]}" ) >>"$klog" 2>&1 ||
 		die "merge_config failed (log: $klog)"
