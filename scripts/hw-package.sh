@@ -165,10 +165,29 @@ KMAKE=(make -C "$src" O="$bdir" ARCH="$karch" CC="$cc" LOCALVERSION="$lv" -j"$jo
 klog=$LOGDIR/hw-kernel-$arch-$variant.log
 frag_names() { local f; for f in "$@"; do f=${f#"$src"/}; printf '%s ' "${f#"$TOP"/}"; done; }
 
+# selftests_fragment: tools/testing/selftests/pipe/config as the series has
+# it, also for VARIANT=base (whose tree lacks it), so that both kernels of a
+# comparison get the same config: taken from patches/ with git apply.
+selftests_fragment() {
+	local f=tools/testing/selftests/pipe/config tmp p
+	if [ -f "$src/$f" ]; then echo "$src/$f"; return; fi
+	tmp=$hwdir/series-fragment
+	rm -rf "$tmp"; mkdir -p "$tmp"
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		# Outside any repository (this clone surrounds it): no ceiling, and git
+		# apply would skip paths outside the subdirectory.
+		( cd "$tmp" && GIT_CEILING_DIRECTORIES=$hwdir git apply --include="$f" "$TOP/patches/$p" ) >>"$klog" 2>&1 ||
+			die "cannot take $f from patches/$p (log: $klog)"
+	done <"$TOP/patches/series"
+	[ -s "$tmp/$f" ] || die "neither the $variant tree nor patches/ has $f"
+	echo "$tmp/$f"
+}
+
 configure() {
 	local strict=() f
 	frags=()
-	frags+=("$src/tools/testing/selftests/pipe/config"); strict+=(1)
+	frags+=("$(selftests_fragment)"); strict+=(1)
 	frags+=("$TOP/configs/hw.config"); strict+=(0)
 	[ "${HW_DEBUG_INFO:-0}" = 1 ] || { frags+=("$TOP/configs/hw-nodebuginfo.config"); strict+=(0); }
 	if [ "${HW_KUNIT:-0}" = 1 ]; then
