@@ -6,7 +6,7 @@ SHELL := /bin/bash
 ARCH ?= x86_64
 export ARCH
 
-.PHONY: help test test-all bench tree export check clean fetch kernel send-dry
+.PHONY: help test test-all bench tree export check clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests
 
 help:
 	@echo "make test     build Linux $(or $(KVER_SERIES),7.2) + patches/, run the pipe kselftests in a guest, run the quality gates"
@@ -17,6 +17,8 @@ help:
 	@echo "make export   regenerate patches/ from linux/"
 	@echo "make check    patches apply, checkpatch --strict, b4 prep --check, per-patch build, W=1, sparse"
 	@echo "make send-dry b4: linux/'s series as emails in work/send-dry/ (To/Cc from get_maintainer.pl), nothing sent; git am check"
+	@echo "make hw-package  Debian packages of the kernel (bindeb-pkg, distro config HW_CONFIG) + pipe kselftest tarball for real hardware"
+	@echo "                 (VARIANT=patched|base, ARCH=x86_64|arm64; hw-kernel, hw-selftests, hw-config: one part)"
 	@echo "make clean    remove build/ and work/ (keeps linux/ and the download cache)"
 
 test:
@@ -39,6 +41,18 @@ check:
 
 send-dry:
 	@scripts/install-deps.sh && scripts/send-dry.sh
+
+hw-package:
+	@scripts/hw-package.sh all
+
+hw-kernel:
+	@scripts/hw-package.sh kernel
+
+hw-config:
+	@scripts/hw-package.sh config
+
+hw-selftests:
+	@scripts/hw-package.sh selftests
 
 fetch:
 	@scripts/fetch-source.sh
