@@ -115,7 +115,9 @@ def cdf(d, cfg, cell, out):
                     ys.append(cum / tot)
                     tail.append(max(1 - cum / tot, 0.5 / tot))
                 us = [x / 1e3 for x in xs]
-                axes[0][j].step(us, ys, where='post', color=COLORS.get(v), label=f'{v} ({len(rounds)} rounds)')
+                axes[0][j].step([us[0]] + us, [0.0] + ys, where='post', color=COLORS.get(v),
+                                label=f'{v} ({len(rounds)} rounds)')
+                axes[0][j].set_ylim(0, 1.01)
                 axes[1][j].step(us, tail, where='post', color=COLORS.get(v), label=v)
                 drawn = True
         axes[0][j].set_title(f'pressure: {p}')

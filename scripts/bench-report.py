@@ -133,7 +133,7 @@ def print_env(recs, throughput):
           + (f"; flavor: {env['flavor']}" if env.get('flavor') else ''))
     print(f"- Host: {env.get('host_cpu', '?')}, {env.get('host_cores', '?')} cores, "
           f"{env.get('host_mem', '?')} RAM; QEMU {env.get('qemu', '?')}, accel={env['accel']}")
-    print(f"- Guest: {', '.join(cfg_name(k) for k in kinds)}; {env['mem']} RAM; "
+    print(f"- Guest: {'; '.join(cfg_name(k) for k in kinds)}; {env['mem']} RAM; "
           f"rounds={rounds}; {env.get('duration_arg', '?')} s measured per cell; date={env['date']}")
     imgs = sorted({(r['variant'], r['image']) for r in recs})
     print('- Images: ' + ', '.join(f'{v}: `{i}`' for v, i in imgs))

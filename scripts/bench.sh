@@ -25,8 +25,8 @@
 #   JOBS        [2 on a 2-core host] icount guests run concurrently: an
 #               icount guest is one host thread and its guest clock counts
 #               instructions, so host load does not change its results.
-#               Realtime guests always run alone, after waiting up to
-#               QUIET_WAIT seconds [180] for running kernel builds to end.
+#               Realtime guests always run alone, after waiting for running
+#               kernel builds to end (at most QUIET_WAIT [600] s per run).
 #   LOCKSTAT=1  lockstat flavor kernels (CONFIG_LOCK_STAT), pipe_bench
 #               --lock-stat, CLOCKS=icount and ROUNDS=1 unless given;
 #               records go to results/lockstat-DATE.jsonl, never into the
@@ -91,7 +91,7 @@ kst=$("$TOP/scripts/build-selftests.sh" patched)
 
 lsopt=
 [ "$lockstat" = 1 ] && lsopt=--lock-stat
-job=$WORK/job-$kind.sh
+job=$WORK/job-$kind${TAG:+-$TAG}.sh
 {
 	echo "cd pipe"
 	for p in $pressure; do
@@ -101,7 +101,7 @@ job=$WORK/job-$kind.sh
 		echo "./pipe_bench --json --hist $lsopt -d $dur --cells=$cells $popt ${BENCH_ARGS:-} || echo \"PIPEPOOL-BENCH-FAIL $p rc=\$?\""
 	done
 } >"$job"
-initrd=$WORK/initramfs-$kind.cpio.gz
+initrd=$WORK/initramfs-$kind${TAG:+-$TAG}.cpio.gz
 "$TOP/scripts/make-initramfs.sh" "$initrd" "$kst" "$job"
 
 # The host, for every record.
@@ -161,12 +161,14 @@ PY
 	msg "$clock round $r/$rounds, $k: $(grep -c '^{' "$LOGDIR/$name.out") cells in $(( $(date +%s) - ts ))s ($(( $(date +%s) - t0 ))s so far)"
 }
 
-# Wait (bounded) until no kernel build runs, for realtime guests.
+# Wait until no kernel build runs, for realtime guests; at most QUIET_WAIT
+# seconds over the whole run, so that a busy host cannot stall the bench.
+quiet_left=${QUIET_WAIT:-600}
 wait_quiet() {
-	local t=0 max=${QUIET_WAIT:-180}
-	while [ "$(builds_running)" -gt 0 ] && [ $t -lt "$max" ]; do
-		[ $t = 0 ] && msg "a build is running on this host: waiting up to ${max}s before a realtime guest"
-		sleep 10; t=$((t + 10))
+	local t=0
+	while [ "$(builds_running)" -gt 0 ] && [ "$quiet_left" -gt 0 ]; do
+		[ $t = 0 ] && msg "a build is running on this host: waiting (${quiet_left}s of waiting left) before a realtime guest"
+		sleep 10; t=$((t + 10)); quiet_left=$((quiet_left - 10))
 	done
 }
 
