@@ -84,8 +84,8 @@ for k in $kernels; do
 done
 "$TOP/scripts/apply-series.sh" patched
 kst=$("$TOP/scripts/build-selftests.sh" patched)
-"$TOP/build/selftests-x86_64-patched/install/pipe/pipe_bench" --help 2>&1 | grep -q -- --cells ||
-	die "pipe_bench has no --cells: patches/ lacks the pipe_bench patch"
+pbhelp=$("$kst/pipe/pipe_bench" --help 2>&1 || true)
+grep -q -- --cells <<<"$pbhelp" || die "pipe_bench has no --cells: patches/ lacks the pipe_bench patch"
 # shellcheck disable=SC1090
 . "$CACHE/linux-source-$KVER_SERIES.env"
 
