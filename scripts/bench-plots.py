@@ -57,7 +57,7 @@ def heatmap(d, cfg, grid_size, out):
     span = max(abs(max(ms) - 1), abs(1 - min(ms)), 0.02)
     norm = TwoSlopeNorm(vmin=1 - span, vcenter=1.0, vmax=1 + span)
     fig, axes = plt.subplots(len(d.pairs), len(pressures), squeeze=False,
-                             figsize=(3.1 * len(pressures) + 1.2, 2.9 * len(d.pairs) + 0.8))
+                             figsize=(max(3.1 * len(pressures) + 1.2, 6.5), 2.9 * len(d.pairs) + 1.0))
     im = None
     for i, (v, b) in enumerate(d.pairs):
         for j, p in enumerate(pressures):
@@ -82,8 +82,9 @@ def heatmap(d, cfg, grid_size, out):
                 ax.set_ylabel(f'{v} / {b}\nwriters')
             if i == 0:
                 ax.set_title(f'pressure: {p}')
-    fig.suptitle(f'pipe_bench throughput ratio, {br.size(grid_size)} writes, {br.cfg_name(cfg)} '
-                 f'(median of rounds; "~": 95% CI contains 1.0)', fontsize=10)
+    fig.suptitle(f'pipe_bench throughput ratio, {br.size(grid_size)} writes, {br.cfg_name(cfg)}\n'
+                 f'median of the per-round ratios; "~": 95% CI contains 1.0 (no significant change)',
+                 fontsize=10)
     fig.colorbar(im, ax=axes, shrink=0.8, label='throughput ratio')
     fig.savefig(out, dpi=110)
     plt.close(fig)
