@@ -109,7 +109,8 @@ host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 host_cores=$(nproc_host)
 host_mem=$(awk '/MemTotal/ { printf "%.0fG", $2 / 1048576 }' /proc/meminfo)
 qemu_version=$(qemu-system-x86_64 --version | sed -n '1s/^QEMU emulator version //p')
-builds_running() { pgrep -f 'make.*-j|cc1' | wc -l; }
+# (pgrep fails when it finds nothing: under pipefail that must not end the run.)
+builds_running() { { pgrep -f 'make.*-j|cc1' || true; } | wc -l; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 "$TOP/scripts/detect-accel.sh" "${img[${kernels%% *}]}" >/dev/null
 
