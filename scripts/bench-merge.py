@@ -20,7 +20,7 @@ def main():
     ap.add_argument('out')
     ap.add_argument('--parts', action='append', default=[])
     ap.add_argument('files', nargs='*')
-    a = ap.parse_args()
+    a = ap.parse_intermixed_args()
     recs = []
     for d in a.parts:
         files = sorted(glob.glob(os.path.join(d, '*.jsonl')))
