@@ -1,16 +1,30 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""bench-report.py [--baseline base] FILE.jsonl...: the cover-letter tables
-from pipe_bench records written by bench.sh. Per pressure mode and cell:
-throughput and average write latency (medians over rounds), the median of the
-per-round ratios variant/baseline with its min-max and a 95% bootstrap
-confidence interval, and page-allocator calls per MiB piped. A cell whose
-interval spans 1.0 is marked "~" (no significant change)."""
+"""bench-report.py [--baseline base] [--brief] [--lockstat] FILE.jsonl...
+
+The tables of the cover letter, the README and results/*.md, from the
+pipe_bench records that bench.sh writes (one per kernel x cell x round).
+
+Records are grouped by configuration (clock, vCPUs); for each configuration,
+kernel pair (patched/base, patched/pool73, pool73/base) and pressure mode,
+each cell gets the median of the per-round throughput ratios, their min-max
+and a 95% bootstrap confidence interval of that median. A cell whose interval
+contains 1.0 is "no significant change"; otherwise "faster" or "slower".
+Page-allocator calls (pgalloc_*) and frees (pgfree) are per MiB piped.
+
+--brief: environment, summary, headline cells, allocator table and clock
+agreement only (what the README and the cover letter quote).
+--summary-only: environment, summary and agreement.
+--lockstat: the pipe->mutex lock statistics of lockstat-flavor records.
+Records of a flavored kernel (lockstat) never enter the throughput tables.
+"""
 import argparse
 import json
 import random
 import statistics
 from collections import defaultdict
+
+NS = 'no significant change'
 
 
 def median(xs):
@@ -33,71 +47,335 @@ def size(n):
     return str(n)
 
 
+def per_mib(rec, field):
+    return rec[field] / (rec['bytes'] / (1 << 20)) if rec['bytes'] else float('nan')
+
+
+PRESSURE_ORDER = ['none', 'stress-ng', 'memcg', 'memcg-high']
+
+
+def pressure_key(p):
+    return (PRESSURE_ORDER.index(p) if p in PRESSURE_ORDER else 99, p)
+
+
+def cell_key(key):
+    """Sort cells: pressure, then the 64K grid first, then by size."""
+    p, msg, pkt, w, r = key
+    return (pressure_key(p), msg != 65536, msg, pkt, w, r)
+
+
+def cfg_name(cfg):
+    return f'{cfg[0]}, {cfg[1]} vCPUs'
+
+
+def verdict(lo, hi, n):
+    if n < 2:
+        return 'one round'
+    if lo <= 1.0 <= hi:
+        return NS
+    return 'faster' if lo > 1.0 else 'slower'
+
+
+class Data:
+    def __init__(self, recs, baseline):
+        self.recs = recs
+        self.baseline = baseline
+        self.variants = []
+        for r in recs:
+            if r['variant'] not in self.variants:
+                self.variants.append(r['variant'])
+        # cfg -> cell key -> variant -> round -> record
+        self.cells = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
+        for r in recs:
+            cfg = (r['clock'], r['vcpus'])
+            key = (r['pressure'], r['msg_size'], r['packet'], r['writers'], r['readers'])
+            self.cells[cfg][key][r['variant']][r['round']] = r
+        order = {'icount': 0, 'realtime': 1}
+        self.cfgs = sorted(self.cells, key=lambda c: (order.get(c[0], 9), c[0], c[1]))
+        others = [v for v in self.variants if v != baseline]
+        self.pairs = [(v, baseline) for v in others]
+        if 'patched' in self.variants and 'pool73' in self.variants and baseline != 'pool73':
+            self.pairs.insert(1 if self.pairs and self.pairs[0][0] == 'patched' else 0,
+                              ('patched', 'pool73'))
+        self.pairs.sort(key=lambda pr: {('patched', baseline): 0, ('patched', 'pool73'): 1}.get(pr, 2))
+
+    def ratio(self, cfg, key, v, base):
+        """dict with the per-round ratios and statistics, or None."""
+        b, p = self.cells[cfg][key].get(base, {}), self.cells[cfg][key].get(v, {})
+        rounds = sorted(set(b) & set(p))
+        ratios = [p[i]['mb_per_s'] / b[i]['mb_per_s'] for i in rounds if b[i]['mb_per_s'] > 0]
+        if not ratios:
+            return None
+        lo, hi = boot_ci(ratios)
+        m = median(ratios)
+        return dict(ratios=ratios, m=m, lo=lo, hi=hi, verdict=verdict(lo, hi, len(ratios)),
+                    b=[b[i] for i in rounds], p=[p[i] for i in rounds])
+
+
+def fmt_ratio(st):
+    if not st:
+        return '-'
+    mark = '' if st['verdict'] in ('faster', 'slower') else ' ~'
+    return f"{st['m']:.3f} [{st['lo']:.3f}-{st['hi']:.3f}]{mark}"
+
+
+def cellname(key):
+    _, msg, pkt, w, r = key
+    return f'{size(msg)}{" pkt" if pkt else ""}', f'{w}x{r}'
+
+
+def print_env(recs, throughput):
+    env = recs[0]
+    kinds = sorted({(r['clock'], r['vcpus']) for r in recs})
+    rounds = max(r['round'] for r in recs)
+    print(f"- Kernel: Linux {env.get('kernel', '?')} ({env['pkg']} {env['pkg_version']}); "
+          f"kernels: {', '.join(sorted({r['variant'] for r in recs}))}"
+          + (f"; flavor: {env['flavor']}" if env.get('flavor') else ''))
+    print(f"- Host: {env.get('host_cpu', '?')}, {env.get('host_cores', '?')} cores, "
+          f"{env.get('host_mem', '?')} RAM; QEMU {env.get('qemu', '?')}, accel={env['accel']}")
+    print(f"- Guest: {'; '.join(cfg_name(k) for k in kinds)}; {env['mem']} RAM; "
+          f"rounds={rounds}; {env.get('duration_arg', '?')} s measured per cell; date={env['date']}")
+    imgs = sorted({(r['variant'], r['image']) for r in recs})
+    print('- Images: ' + ', '.join(f'{v}: `{i}`' for v, i in imgs))
+    if 'run_wall_s' in env:
+        walls = sorted({(r.get('tag', ''), r['run_wall_s'], r.get('run_clocks', '')) for r in recs})
+        print('- Wall time of the guest runs: ' + ', '.join(
+            f"{w // 60} min {w % 60} s ({c}{', ' + t if t else ''})" for t, w, c in walls))
+    rt = [r for r in recs if r['clock'] == 'realtime']
+    if rt and 'host_load_start' in env:
+        boots = {(r['variant'], r['round'], r['vcpus'], r.get('tag', '')): r for r in rt}.values()
+        loads = [float(b['host_load_start'].split()[0]) for b in boots] + \
+                [float(b['host_load_end'].split()[0]) for b in boots]
+        busy = sum(1 for b in boots if b['host_builds_start'] or b['host_builds_end'])
+        print(f"- Host load (1-min average) around the realtime boots: {min(loads):.2f}-{max(loads):.2f}; "
+              f"boots with a kernel build running on the host: {busy} of {len(boots)}")
+    print()
+
+
+def print_tables(d):
+    for cfg in d.cfgs:
+        print(f'## Clock {cfg_name(cfg)}')
+        print()
+        for v, base in d.pairs:
+            for pressure in sorted({k[0] for k in d.cells[cfg]}, key=pressure_key):
+                print(f'### {v} vs {base}, pressure {pressure} ({cfg_name(cfg)})')
+                print()
+                print(f'| size | w x r | MB/s {base} | MB/s {v} | ratio median [min-max] | 95% CI | verdict | '
+                      f'write lat avg / p99 us {base} -> {v} | allocs/MiB {base} -> {v} | '
+                      f'frees/MiB {base} -> {v} |')
+                print('|---|---|---|---|---|---|---|---|---|---|')
+                for key in sorted((k for k in d.cells[cfg] if k[0] == pressure), key=cell_key):
+                    st = d.ratio(cfg, key, v, base)
+                    if not st:
+                        continue
+                    b, p = st['b'], st['p']
+
+                    def med(recs, f):
+                        return median([f(x) for x in recs])
+                    sz, wr = cellname(key)
+                    print(f"| {sz} | {wr} | {med(b, lambda x: x['mb_per_s']):.1f} | "
+                          f"{med(p, lambda x: x['mb_per_s']):.1f} | "
+                          f"{st['m']:.3f} [{min(st['ratios']):.3f}-{max(st['ratios']):.3f}] | "
+                          f"{st['lo']:.3f}-{st['hi']:.3f} | {st['verdict']} | "
+                          f"{med(b, lambda x: x['write_lat_ns']['avg']) / 1e3:.0f} / "
+                          f"{med(b, lambda x: x['write_lat_ns']['p99']) / 1e3:.0f} -> "
+                          f"{med(p, lambda x: x['write_lat_ns']['avg']) / 1e3:.0f} / "
+                          f"{med(p, lambda x: x['write_lat_ns']['p99']) / 1e3:.0f} | "
+                          f"{med(b, lambda x: per_mib(x, 'pgalloc')):.1f} -> "
+                          f"{med(p, lambda x: per_mib(x, 'pgalloc')):.1f} | "
+                          f"{med(b, lambda x: per_mib(x, 'pgfree')):.1f} -> "
+                          f"{med(p, lambda x: per_mib(x, 'pgfree')):.1f} |")
+                print()
+
+
+def print_summary(d):
+    print('### Summary: median over cells of the per-cell median ratio')
+    print()
+    print('| clock | ratio | pressure | cells | median | min | max | faster | slower | no significant change |')
+    print('|---|---|---|---|---|---|---|---|---|---|')
+    for cfg in d.cfgs:
+        for v, base in d.pairs:
+            for pressure in sorted({k[0] for k in d.cells[cfg]}, key=pressure_key):
+                sts = [s for s in (d.ratio(cfg, k, v, base) for k in d.cells[cfg] if k[0] == pressure) if s]
+                if not sts:
+                    continue
+                ms = [s['m'] for s in sts]
+                cnt = defaultdict(int)
+                for s in sts:
+                    cnt[s['verdict']] += 1
+                print(f"| {cfg_name(cfg)} | {v} / {base} | {pressure} | {len(sts)} | {median(ms):.3f} | "
+                      f"{min(ms):.3f} | {max(ms):.3f} | {cnt['faster']} | {cnt['slower']} | {cnt[NS]} |")
+    print()
+
+
+def print_headline(d, cfg):
+    """Every cell outside the 64K grid, plus 64K 1x1 and 5x5: the three ratios."""
+    print(f'### Headline cells ({cfg_name(cfg)}): median ratio [95% CI], "~" = {NS}')
+    print()
+    print('| pressure | size | w x r | ' + ' | '.join(f'{v} / {b}' for v, b in d.pairs) + ' |')
+    print('|---|---|---|' + '---|' * len(d.pairs))
+    for key in sorted(d.cells[cfg], key=lambda k: (pressure_key(k[0]), k[1], k[2], k[3], k[4])):
+        _, msg, _, w, r = key
+        if (w, r) not in ((1, 1), (5, 5)):
+            continue
+        sz, wr = cellname(key)
+        print(f'| {key[0]} | {sz} | {wr} | ' +
+              ' | '.join(fmt_ratio(d.ratio(cfg, key, v, b)) for v, b in d.pairs) + ' |')
+    print()
+
+
+def print_alloc(d, cfg):
+    print(f'### Page allocator calls / frees per MiB piped ({cfg_name(cfg)}, median over rounds)')
+    print()
+    vs = [v for v in ('base', 'pool73', 'patched') if v in d.variants] + \
+         [v for v in d.variants if v not in ('base', 'pool73', 'patched')]
+    print('| pressure | size | w x r | ' + ' | '.join(f'{v} allocs / frees' for v in vs) + ' |')
+    print('|---|---|---|' + '---|' * len(vs))
+    for key in sorted(d.cells[cfg], key=cell_key):
+        sz, wr = cellname(key)
+        cols = []
+        for v in vs:
+            rs = list(d.cells[cfg][key].get(v, {}).values())
+            if not rs:
+                cols.append('-')
+                continue
+            cols.append(f"{median([per_mib(x, 'pgalloc') for x in rs]):.1f} / "
+                        f"{median([per_mib(x, 'pgfree') for x in rs]):.1f}")
+        print(f'| {key[0]} | {sz} | {wr} | ' + ' | '.join(cols) + ' |')
+    print()
+
+
+def print_agreement(d):
+    """Each configuration against the first (icount): direction and CI width."""
+    if len(d.cfgs) < 2:
+        return
+    ref = d.cfgs[0]
+    print(f'### Agreement between configurations (each against {cfg_name(ref)})')
+    print()
+    print('| configuration | ratio | cells in both | significant in both, same direction | '
+          'significant in both, opposite | significant only in reference | significant only here | '
+          'median CI width reference / here |')
+    print('|---|---|---|---|---|---|---|---|')
+    opposite = []
+    for cfg in d.cfgs[1:]:
+        for v, base in d.pairs:
+            same = opp = only_ref = only_here = n = 0
+            wr, wh = [], []
+            for key in d.cells[ref]:
+                a, b = d.ratio(ref, key, v, base), d.ratio(cfg, key, v, base)
+                if not a or not b:
+                    continue
+                n += 1
+                wr.append(a['hi'] - a['lo'])
+                wh.append(b['hi'] - b['lo'])
+                sa = a['verdict'] in ('faster', 'slower')
+                sb = b['verdict'] in ('faster', 'slower')
+                if sa and sb:
+                    if a['verdict'] == b['verdict']:
+                        same += 1
+                    else:
+                        opp += 1
+                        opposite.append((cfg, v, base, key, a, b))
+                elif sa:
+                    only_ref += 1
+                elif sb:
+                    only_here += 1
+            if n:
+                print(f'| {cfg_name(cfg)} | {v} / {base} | {n} | {same} | {opp} | {only_ref} | {only_here} | '
+                      f'{median(wr):.3f} / {median(wh):.3f} |')
+    print()
+    if opposite:
+        print('Cells where the two configurations disagree on the direction of a significant change:')
+        print()
+        for cfg, v, base, key, a, b in opposite:
+            sz, wr = cellname(key)
+            print(f'- {v} / {base}, {key[0]}, {sz} {wr}: {cfg_name(ref)} {fmt_ratio(a)}, '
+                  f'{cfg_name(cfg)} {fmt_ratio(b)}')
+        print()
+    else:
+        print('No cell has significant changes in opposite directions in two configurations.')
+        print()
+
+
+def print_lockstat(recs):
+    recs = [r for r in recs if r.get('lock_stat')]
+    if not recs:
+        print('No lock_stat records (need the lockstat flavor: make bench LOCKSTAT=1).')
+        return
+    cls = recs[0]['lock_stat']['class']
+    print(f'### {cls} from /proc/lock_stat, per measured window '
+          f'({recs[0]["clock"]} clock, lockstat kernels: timings not comparable with the throughput tables)')
+    print()
+    print('Medians over rounds. "acq/MiB": acquisitions per MiB piped; "cont %": contentions per '
+          'acquisition; wait and hold times are per acquisition (wait also per contention), in microseconds.')
+    print()
+    vs = [v for v in ('base', 'pool73', 'patched') if v in {r['variant'] for r in recs}]
+    cells = defaultdict(lambda: defaultdict(list))
+    for r in recs:
+        key = (r['pressure'], r['msg_size'], r['packet'], r['writers'], r['readers'])
+        cells[key][r['variant']].append(r)
+    print('| pressure | size | w x r | kernel | MB/s | acq/MiB | cont % | wait us/acq | wait us/cont | '
+          'max wait us | hold us/acq | max hold us |')
+    print('|---|---|---|---|---|---|---|---|---|---|---|---|')
+    for key in sorted(cells, key=cell_key):
+        sz, wr = cellname(key)
+        for v in vs:
+            rs = cells[key].get(v)
+            if not rs:
+                continue
+
+            def m(f):
+                return median([f(x['lock_stat'], x) for x in rs])
+            acq = m(lambda ls, x: ls['acquisitions'])
+            print(f"| {key[0]} | {sz} | {wr} | {v} | {m(lambda ls, x: x['mb_per_s']):.1f} | "
+                  f"{m(lambda ls, x: ls['acquisitions'] / (x['bytes'] / (1 << 20))):.1f} | "
+                  f"{m(lambda ls, x: 100.0 * ls['contentions'] / max(ls['acquisitions'], 1)):.2f} | "
+                  f"{m(lambda ls, x: ls['wait_total_us'] / max(ls['acquisitions'], 1)):.3f} | "
+                  f"{m(lambda ls, x: ls['wait_total_us'] / max(ls['contentions'], 1)):.2f} | "
+                  f"{m(lambda ls, x: ls['wait_max_us']):.1f} | "
+                  f"{m(lambda ls, x: ls['hold_total_us'] / max(ls['acquisitions'], 1)):.3f} | "
+                  f"{m(lambda ls, x: ls['hold_max_us']):.1f} |")
+        if not acq:
+            pass
+    print()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--baseline', default='base')
+    ap.add_argument('--brief', action='store_true')
+    ap.add_argument('--lockstat', action='store_true')
+    ap.add_argument('--summary-only', action='store_true')
     ap.add_argument('files', nargs='+')
     a = ap.parse_args()
-    recs = [json.loads(l) for f in a.files for l in open(f) if l.strip()]
+    recs = [json.loads(line) for f in a.files for line in open(f) if line.strip()]
     if not recs:
         raise SystemExit('no records')
-    variants = []
-    for r in recs:
-        if r['variant'] not in variants:
-            variants.append(r['variant'])
-    others = [v for v in variants if v != a.baseline]
-    cells = defaultdict(lambda: defaultdict(dict))
-    for r in recs:
-        key = (r['pressure'], r['msg_size'], r['packet'], r['writers'], r['readers'])
-        cells[key][r['variant']][r['round']] = r
-    env = recs[0]
-    print(f"Linux {env.get('kernel', '?')} ({env['pkg']} {env['pkg_version']}), "
-          f"{env['vcpus']} vCPUs, {env['mem']}, accel={env['accel']}, clock={env['clock']}, "
-          f"rounds={max(r['round'] for r in recs)}, date={env['date']}")
-    print()
-    summary = defaultdict(list)
-    pairs = [(v, a.baseline) for v in others]
-    # The series against 7.3's pool on the same base, when both ran.
-    if 'patched' in variants and 'pool73' in variants and a.baseline != 'pool73':
-        pairs.append(('patched', 'pool73'))
-    for v, base in pairs:
-        for pressure in sorted({k[0] for k in cells}):
-            print(f'### {v} vs {base}, pressure: {pressure}')
-            print()
-            print(f'| size | w x r | MB/s {base} | MB/s {v} | delta | ratio median [min-max] | 95% CI | '
-                  f'write lat avg us {base} -> {v} | allocs/MiB {base} -> {v} |')
-            print('|---|---|---|---|---|---|---|---|---|')
-            for key in sorted(k for k in cells if k[0] == pressure):
-                _, msg, pkt, w, r = key
-                b, p = cells[key].get(base, {}), cells[key].get(v, {})
-                rounds = sorted(set(b) & set(p))
-                if not rounds:
-                    continue
-                ratios = [p[i]['mb_per_s'] / b[i]['mb_per_s'] for i in rounds if b[i]['mb_per_s'] > 0]
-                if not ratios:
-                    continue
-                lo, hi = boot_ci(ratios)
-                mb_b = median([b[i]['mb_per_s'] for i in rounds])
-                mb_p = median([p[i]['mb_per_s'] for i in rounds])
-                wl_b = median([b[i]['write_lat_ns']['avg'] for i in rounds]) / 1000
-                wl_p = median([p[i]['write_lat_ns']['avg'] for i in rounds]) / 1000
-                al_b = median([b[i]['allocs_per_mib'] for i in rounds])
-                al_p = median([p[i]['allocs_per_mib'] for i in rounds])
-                m = median(ratios)
-                sig = '~' if lo <= 1.0 <= hi and len(ratios) > 1 else ''
-                summary[(f'{v} / {base}', pressure)].append(m)
-                print(f'| {size(msg)}{" pkt" if pkt else ""} | {w}x{r} | {mb_b:.1f} | {mb_p:.1f} | '
-                      f'{(m - 1) * 100:+.1f}%{sig} | {m:.3f} [{min(ratios):.3f}-{max(ratios):.3f}] | '
-                      f'{lo:.3f}-{hi:.3f} | {wl_b:.1f} -> {wl_p:.1f} | {al_b:.1f} -> {al_p:.1f} |')
-            print()
-    print('### Summary (median over cells of the per-cell median ratio)')
-    print()
-    print('| ratio | pressure | cells | median ratio | min | max |')
-    print('|---|---|---|---|---|---|')
-    for (v, pressure), ms in sorted(summary.items()):
-        print(f'| {v} | {pressure} | {len(ms)} | {median(ms):.3f} | {min(ms):.3f} | {max(ms):.3f} |')
-    print()
-    print('"~": the 95% bootstrap interval of the ratio spans 1.0 (no significant change).')
+    if a.lockstat:
+        ls = [r for r in recs if r.get('flavor')]
+        print_env(ls or recs, False)
+        print_lockstat(ls or recs)
+        return
+    recs = [r for r in recs if not r.get('flavor')]
+    if not recs:
+        raise SystemExit('no throughput records (only flavored kernels)')
+    d = Data(recs, a.baseline)
+    print_env(recs, True)
+    print_summary(d)
+    if a.summary_only:
+        print_agreement(d)
+        print(f'"{NS}": the 95% bootstrap interval of the median ratio contains 1.0.')
+        return
+    print_headline(d, d.cfgs[0])
+    print_alloc(d, d.cfgs[0])
+    print_agreement(d)
+    if not a.brief:
+        for cfg in d.cfgs[1:]:
+            print_headline(d, cfg)
+        print_tables(d)
+    print(f'"~" and "{NS}": the 95% bootstrap interval of the median ratio contains 1.0. '
+          'Ratios are per round (kernels interleaved within a round), throughput is MB/s of the '
+          'measured window, allocs/frees are pgalloc_*/pgfree deltas of /proc/vmstat per MiB piped.')
 
 
 if __name__ == '__main__':

@@ -2,86 +2,250 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench.sh: what "make bench" runs. Builds the kernels named in KERNELS
-# (default "base patched"; add pool73 for Linux 7.3's pool on the same base),
-# boots them in turn, A B A B ..., for ROUNDS rounds (default 3), runs
-# pipe_bench's default sweep under each pressure mode of PRESSURE (default
-# "none stress-ng memcg") and writes one JSON record per kernel x cell x
-# round to results/bench-DATE.jsonl, then prints the tables
-# (scripts/bench-report.py). The same pipe_bench binary, built from the
-# patched tree, runs on every kernel.
+# (default "base patched pool73"; pool73 is Linux 7.3's pool on the same 7.2
+# base, see make-pool73.sh), boots them in turn, kernels interleaved within
+# each round (base patched pool73 base patched pool73 ...), for ROUNDS rounds,
+# in every clock of CLOCKS, and runs one pipe_bench invocation per pressure
+# mode of PRESSURE over the bench shape. Every cell of every boot is one JSON
+# record in results/bench-DATE.jsonl (with the write/read latency histograms
+# and the host environment); the tables go to results/bench-DATE.md
+# (bench-report.py) and the plots to results/*.png (bench-plots.py).
 #
-# QUICK=1: one round, 1 s cells, pressure "none memcg".
-# CLOCK=icount (default) or realtime; VCPUS, MEM as for run-guest.sh.
-# BENCH_ARGS: extra pipe_bench arguments (e.g. "-s 512,4K,64K,1M").
+# The shape (see README "Benchmark shape"): the writers x readers grid
+# GRID_W x GRID_R (default 1,2,5 x 1,5,10) at GRID_SIZE (64K), plus the cells
+# EXTRA_CELLS (default "1x1 5x5") at each size of EXTRA_SIZES ("512 4K 1M").
+#
+# Variables (defaults in brackets; QUICK=1 changes the ones marked *):
+#   KERNELS     [base patched pool73]
+#   PRESSURE*   [none stress-ng memcg memcg-high]      QUICK: none memcg
+#   CLOCKS*     [icount realtime]                      QUICK: icount
+#               (CLOCK=X alone still means CLOCKS=X)
+#   ROUNDS*     [3]                                    QUICK: 1
+#   DURATION*   [measured seconds per cell, 0.5]       QUICK: 0.5
+#   JOBS        [2 on a 2-core host] icount guests run concurrently: an
+#               icount guest is one host thread and its guest clock counts
+#               instructions, so host load does not change its results.
+#               Realtime guests always run alone, after waiting for running
+#               kernel builds to end (at most QUIET_WAIT [600] s per run).
+#   LOCKSTAT=1  lockstat flavor kernels (CONFIG_LOCK_STAT), pipe_bench
+#               --lock-stat, CLOCKS=icount and ROUNDS=1 unless given;
+#               records go to results/lockstat-DATE.jsonl, never into the
+#               throughput tables.
+#   VCPUS, MEM  as for run-guest.sh.  TAG: added to the output file names.
+#   BENCH_ARGS  extra pipe_bench arguments (they go after --cells).
+#   PLOTS=0     no PNGs.
 source "$(dirname "$0")/lib.sh"
 STEP=bench
-export CLOCK=${CLOCK:-icount}
 # The kernels under test run no KUnit suite at boot.
 export KUNIT=0
-kernels=${KERNELS:-base patched}
+kernels=${KERNELS:-base patched pool73}
+lockstat=${LOCKSTAT:-0}
 if [ "${QUICK:-0}" = 1 ]; then
-	rounds=${ROUNDS:-1}; dur=${DURATION:-1}; pressure=${PRESSURE:-none memcg}
+	rounds=${ROUNDS:-1}; dur=${DURATION:-0.5}; pressure=${PRESSURE:-none memcg}
+	clocks=${CLOCKS:-${CLOCK:-icount}}
 else
-	rounds=${ROUNDS:-3}; dur=${DURATION:-3}; pressure=${PRESSURE:-none stress-ng memcg}
+	rounds=${ROUNDS:-3}; dur=${DURATION:-0.5}; pressure=${PRESSURE:-none stress-ng memcg memcg-high}
+	clocks=${CLOCKS:-${CLOCK:-icount realtime}}
 fi
-"$TOP/scripts/install-deps.sh"
+flavor=()
+kind=bench
+if [ "$lockstat" = 1 ]; then
+	flavor=(lockstat); kind=lockstat
+	clocks=${CLOCKS:-${CLOCK:-icount}}
+	rounds=${ROUNDS:-1}
+fi
+jobs=${JOBS:-$(nproc_host)}
+[ "$jobs" -ge 1 ] || jobs=1
+grid_w=${GRID_W:-1,2,5}
+grid_r=${GRID_R:-1,5,10}
+grid_size=${GRID_SIZE:-64K}
+extra_cells=${EXTRA_CELLS-1x1 5x5}
+extra_sizes=${EXTRA_SIZES-512 4K 1M}
+PLOTS=${PLOTS:-1} "$TOP/scripts/install-deps.sh"
+
+cells=()
+for w in ${grid_w//,/ }; do
+	for r in ${grid_r//,/ }; do
+		cells+=("${w}x$r:$grid_size")
+	done
+done
+for s in $extra_sizes; do
+	for c in $extra_cells; do
+		cells+=("$c:$s")
+	done
+done
+cells=$(IFS=,; echo "${cells[*]}")
 
 # Kernels first (one at a time: two cores), then the bench binary.
 declare -A img
 for k in $kernels; do
 	"$TOP/scripts/apply-series.sh" "$k"
-	img[$k]=$("$TOP/scripts/build-kernel.sh" "$k")
+	img[$k]=$("$TOP/scripts/build-kernel.sh" "$k" "${flavor[@]}")
 done
 "$TOP/scripts/apply-series.sh" patched
 kst=$("$TOP/scripts/build-selftests.sh" patched)
+pbhelp=$("$kst/pipe/pipe_bench" --help 2>&1 || true)
+grep -q -- --cells <<<"$pbhelp" || die "pipe_bench has no --cells: patches/ lacks the pipe_bench patch"
 # shellcheck disable=SC1090
 . "$CACHE/linux-source-$KVER_SERIES.env"
 
-job=$WORK/job-bench.sh
+lsopt=
+[ "$lockstat" = 1 ] && lsopt=--lock-stat
+job=$WORK/job-$kind${TAG:+-$TAG}.sh
 {
 	echo "cd pipe"
 	for p in $pressure; do
+		popt=--memory-pressure=$p
+		[ "$p" = none ] && popt=
 		echo "echo \"PIPEPOOL-BENCH-BEGIN $p\""
-		echo "./pipe_bench --json -d $dur --memory-pressure=$p ${BENCH_ARGS:-} || echo \"PIPEPOOL-BENCH-FAIL $p rc=\$?\""
+		echo "./pipe_bench --json --hist $lsopt -d $dur --cells=$cells $popt ${BENCH_ARGS:-} || echo \"PIPEPOOL-BENCH-FAIL $p rc=\$?\""
 	done
-} | sed 's/--memory-pressure=none//' >"$job"
-initrd=$WORK/initramfs-bench.cpio.gz
+} >"$job"
+initrd=$WORK/initramfs-$kind${TAG:+-$TAG}.cpio.gz
 "$TOP/scripts/make-initramfs.sh" "$initrd" "$kst" "$job"
+
+# The host, for every record.
+host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+host_cores=$(nproc_host)
+host_mem=$(awk '/MemTotal/ { printf "%.0fG", $2 / 1048576 }' /proc/meminfo)
+qemu_version=$(qemu-system-x86_64 --version | sed -n '1s/^QEMU emulator version //p')
+# (pgrep fails when it finds nothing: under pipefail that must not end the run.)
+builds_running() { { pgrep -f 'make.*-j|cc1' || true; } | wc -l; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+"$TOP/scripts/detect-accel.sh" "${img[${kernels%% *}]}" >/dev/null
 
 mkdir -p "$TOP/results"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-out=$TOP/results/bench-$stamp.jsonl
+name_tag=$kind-$stamp${TAG:+-$TAG}
+out=$TOP/results/$name_tag.jsonl
+parts=$WORK/parts-$name_tag
+mkdir -p "$parts"
 t0=$(date +%s)
-for ((r = 1; r <= rounds; r++)); do
-	for k in $kernels; do
-		name=bench-$k-r$r
-		TIMEOUT=${TIMEOUT:-3600} "$TOP/scripts/run-guest.sh" "${img[$k]}" "$initrd" "$name"
-		# shellcheck disable=SC1090
-		. <(sed 's/ /\n/g' "$LOGDIR/$name.env")
-		if grep -q PIPEPOOL-BENCH-FAIL "$LOGDIR/$name.out"; then
-			grep PIPEPOOL-BENCH-FAIL "$LOGDIR/$name.out" >&2
-			die "pipe_bench failed in the guest (output: $LOGDIR/$name.out)"
-		fi
-		python3 - "$LOGDIR/$name.out" "$k" "$r" >>"$out" <<PY
+
+# run_one CLOCK ROUND KERNEL: boot, check, turn the output into records.
+run_one() {
+	local clock=$1 r=$2 k=$3 name part ts load0 busy0 par=1
+	[ "$clock" = icount ] && par=$jobs
+	name=$kind-$clock-$k-r$r${TAG:+-$TAG}
+	part=$parts/$clock-r$r-$k.jsonl
+	ts=$(date +%s); load0=$(loadavg); busy0=$(builds_running)
+	CLOCK=$clock TIMEOUT=${TIMEOUT:-5400} "$TOP/scripts/run-guest.sh" "${img[$k]}" "$initrd" "$name"
+	local accel vcpus mem
+	# shellcheck disable=SC1090
+	. <(sed 's/ /\n/g' "$LOGDIR/$name.env")
+	# pipe_bench fails a sweep with a cell that moved no data in its window
+	# (under memory.high a realtime cell can stall throughout): that is a
+	# result, kept (the report skips ratios over zero). Missing cells or a
+	# payload verification failure end the bench.
+	if grep -q PIPEPOOL-BENCH-FAIL "$LOGDIR/$name.out"; then
+		grep PIPEPOOL-BENCH-FAIL "$LOGDIR/$name.out" >&2
+		python3 - "$LOGDIR/$name.out" "$cells" $pressure <<'PY' || die "pipe_bench failed in the guest (output: $LOGDIR/$name.out)"
+import collections, json, sys
+path, cells, pressures = sys.argv[1], sys.argv[2].split(','), sys.argv[3:]
+recs = [json.loads(l) for l in open(path, errors='replace') if l.startswith('{')]
+n = collections.Counter(r['pressure'] for r in recs)
+bad = [r for r in recs if r['verify_failures']]
+if bad or any(n[p] != len(cells) for p in pressures):
+    sys.exit(f'cells per pressure mode {dict(n)}, expected {len(cells)}; verify failures in {len(bad)} cell(s)')
+for r in recs:
+    if not r['bytes']:
+        print(f"zero bytes moved: {r['pressure']} {r['writers']}x{r['readers']} {r['msg_size']} B (kept)", file=sys.stderr)
+PY
+	fi
+	python3 - "$LOGDIR/$name.out" "$part" <<PY
 import json, sys
-path, kernel, rnd = sys.argv[1], sys.argv[2], int(sys.argv[3])
-meta = dict(variant=kernel, round=rnd, clock="$clock", accel="$accel", vcpus=$vcpus,
-            mem="$mem", pkg="$SRC_PKG", pkg_version="$SRC_PKG_VERSION",
-            image="$(basename "${img[$k]}")", date="$stamp")
+path, part = sys.argv[1], sys.argv[2]
+meta = dict(variant="$k", flavor="${flavor[*]}", round=$r, clock="$clock", accel="$accel",
+            vcpus=$vcpus, mem="$mem", pkg="$SRC_PKG", pkg_version="$SRC_PKG_VERSION",
+            image="$(basename "${img[$k]}")", date="$stamp", tag="${TAG:-}",
+            host_cpu="$host_cpu", host_cores=$host_cores, host_mem="$host_mem",
+            qemu="$qemu_version", host_load_start="$load0", host_load_end="$(loadavg)",
+            host_builds_start=$busy0, host_builds_end=$(builds_running),
+            boot_wall_s=$(( $(date +%s) - ts )), duration_arg=$dur, jobs=$par)
 n = 0
+recs = []
 for line in open(path, errors='replace'):
     line = line.strip()
     if line.startswith('{'):
         rec = json.loads(line)
         rec.update(meta)
-        print(json.dumps(rec, sort_keys=True))
-        n += 1
-if not n:
+        recs.append(json.dumps(rec, sort_keys=True))
+if not recs:
     sys.exit('no pipe_bench records in ' + path)
+open(part, 'w').write('\n'.join(recs) + '\n')
 PY
-		msg "round $r/$rounds, $k: $(grep -c '^{' "$LOGDIR/$name.out") cells ($(( $(date +%s) - t0 ))s so far)"
+	msg "$clock round $r/$rounds, $k: $(grep -c '^{' "$LOGDIR/$name.out") cells in $(( $(date +%s) - ts ))s ($(( $(date +%s) - t0 ))s so far)"
+}
+
+# Wait until no kernel build runs, for realtime guests; at most QUIET_WAIT
+# seconds over the whole run, so that a busy host cannot stall the bench.
+quiet_left=${QUIET_WAIT:-600}
+wait_quiet() {
+	local t=0
+	while [ "$(builds_running)" -gt 0 ] && [ "$quiet_left" -gt 0 ]; do
+		[ $t = 0 ] && msg "a build is running on this host: waiting (${quiet_left}s of waiting left) before a realtime guest"
+		sleep 10; t=$((t + 10)); quiet_left=$((quiet_left - 10))
+	done
+}
+
+order=()
+for clock in $clocks; do
+	for ((r = 1; r <= rounds; r++)); do
+		for k in $kernels; do
+			order+=("$clock $r $k")
+		done
 	done
 done
-ln -sf "$(basename "$out")" "$TOP/results/latest.jsonl"
-python3 "$TOP/scripts/bench-report.py" "$out" | tee "$TOP/results/bench-$stamp.md"
-msg "results: $out ($(( $(date +%s) - t0 ))s)"
+msg "$kind: ${#order[@]} boots (clocks: $clocks; rounds: $rounds; kernels: $kernels; pressure: $pressure), ${dur}s cells: $cells"
+running=0
+for o in "${order[@]}"; do
+	# shellcheck disable=SC2086
+	set -- $o
+	if [ "$1" = icount ] && [ "$jobs" -gt 1 ]; then
+		if [ $running -ge "$jobs" ]; then
+			wait -n || die "a guest run failed"
+			running=$((running - 1))
+		fi
+		run_one "$@" &
+		running=$((running + 1))
+		continue
+	fi
+	while [ $running -gt 0 ]; do
+		wait -n || die "a guest run failed"
+		running=$((running - 1))
+	done
+	[ "$1" = realtime ] && wait_quiet
+	run_one "$@"
+done
+while [ $running -gt 0 ]; do
+	wait -n || die "a guest run failed"
+	running=$((running - 1))
+done
+for o in "${order[@]}"; do
+	# shellcheck disable=SC2086
+	set -- $o
+	cat "$parts/$1-r$2-$3.jsonl"
+done >"$parts/all.jsonl"
+wall=$(( $(date +%s) - t0 ))
+# The whole run's wall time, in every record (the README quotes it).
+python3 - "$parts/all.jsonl" "$wall" "$clocks" >"$out" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    rec = json.loads(line)
+    rec.update(run_wall_s=int(sys.argv[2]), run_clocks=sys.argv[3])
+    print(json.dumps(rec, sort_keys=True))
+PY
+rm -rf "$parts"
+msg "all guests done in ${wall}s"
+if [ "$kind" = lockstat ]; then
+	ln -sf "$(basename "$out")" "$TOP/results/latest-lockstat.jsonl"
+	python3 "$TOP/scripts/bench-report.py" --lockstat "$out" | tee "$TOP/results/$name_tag.md"
+else
+	ln -sf "$(basename "$out")" "$TOP/results/latest${TAG:+-$TAG}.jsonl"
+	python3 "$TOP/scripts/bench-report.py" "$out" | tee "$TOP/results/$name_tag.md"
+	if [ "${PLOTS:-1}" = 1 ]; then
+		# Debian's python3-matplotlib: the system interpreter, not one from PATH.
+		/usr/bin/python3 "$TOP/scripts/bench-plots.py" --prefix "$TOP/results/${TAG:+$TAG-}" "$out"
+	fi
+fi
+msg "results: $out (guests ${wall}s, total $(( $(date +%s) - t0 ))s)"

@@ -49,6 +49,17 @@ KMAKE=(make -C "$src" O="$bdir" ARCH="$karch" CC="$cc" -j"$(nproc_host)")
 [ -n "$cross" ] && KMAKE+=(CROSS_COMPILE="$cross")
 
 cfgkey=$(hash_files "${frags[@]}")
+# An image of this variant, series and configuration exists: the build would
+# change nothing, so neither wait for the machine's build lock nor run make
+# (REBUILD=1 forces it).
+sstamp=${stamp% *}
+img=$TOP/build/images/$arch-$fname-$variant-${sstamp#*:}-$cfgkey.img
+if [ -z "${REBUILD:-}" ] && [ -s "$img" ] && [ -s "$img.config" ] && [ -f "$bdir/.config" ] &&
+   [ "$(cat "$bdir/.pipepool-config" 2>/dev/null)" = "$cfgkey" ]; then
+	msg "up to date: $img"
+	echo "$img"
+	exit 0
+fi
 build_lock
 log=$LOGDIR/build-$arch-$fname.log
 : >"$log"

@@ -4,14 +4,14 @@
 source "$(dirname "$0")/lib.sh"
 STEP=deps
 pkgs=(gcc make flex bison bc libelf-dev libssl-dev cpio xz-utils gzip git perl python3
-      ccache sparse qemu-system-x86 busybox-static stress-ng python3-ply python3-git)
+      ccache sparse qemu-system-x86 busybox-static stress-ng python3-ply python3-git
+      python3-matplotlib)
 case "${ARCH:-x86_64}" in
 # arm64 guests: cross compiler and static libc for the kernel and the
 # selftests, qemu-system-aarch64; busybox comes from fetch-busybox.sh.
 arm64) pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
               qemu-system-arm) ;;
 esac
-[ "${PLOTS:-0}" = 1 ] && pkgs+=(python3-matplotlib)
 need_pkgs "${pkgs[@]}"
 
 # b4, for "make send-dry" and the "b4 prep --check" gate of "make check".
