@@ -15,7 +15,6 @@ PNG plots of bench.sh records (Debian python3-matplotlib), per configuration
 """
 import argparse
 import importlib.util
-import json
 import os
 from collections import defaultdict
 
@@ -150,7 +149,7 @@ def main():
     ap.add_argument('--cdf-cell', default='5x5:64K')
     ap.add_argument('files', nargs='+')
     a = ap.parse_args()
-    recs = [json.loads(line) for f in a.files for line in open(f) if line.strip()]
+    recs = br.load_records(a.files)
     recs = [r for r in recs if not r.get('flavor')]
     d = br.Data(recs, a.baseline)
     gs = {br.size(k[1]): k[1] for c in d.cfgs for k in d.cells[c]}

@@ -326,7 +326,6 @@ def print_lockstat(recs):
 
             def m(f):
                 return median([f(x['lock_stat'], x) for x in rs])
-            acq = m(lambda ls, x: ls['acquisitions'])
             print(f"| {key[0]} | {sz} | {wr} | {v} | {m(lambda ls, x: x['mb_per_s']):.1f} | "
                   f"{m(lambda ls, x: ls['acquisitions'] / (x['bytes'] / (1 << 20))):.1f} | "
                   f"{m(lambda ls, x: 100.0 * ls['contentions'] / max(ls['acquisitions'], 1)):.2f} | "
@@ -335,9 +334,12 @@ def print_lockstat(recs):
                   f"{m(lambda ls, x: ls['wait_max_us']):.1f} | "
                   f"{m(lambda ls, x: ls['hold_total_us'] / max(ls['acquisitions'], 1)):.3f} | "
                   f"{m(lambda ls, x: ls['hold_max_us']):.1f} |")
-        if not acq:
-            pass
     print()
+
+
+def load_records(files):
+    """The JSON records of pipe_bench result files, one per line."""
+    return [json.loads(line) for f in files for line in open(f) if line.strip()]
 
 
 def main():
@@ -348,7 +350,7 @@ def main():
     ap.add_argument('--summary-only', action='store_true')
     ap.add_argument('files', nargs='+')
     a = ap.parse_args()
-    recs = [json.loads(line) for f in a.files for line in open(f) if line.strip()]
+    recs = load_records(a.files)
     if not recs:
         raise SystemExit('no records')
     if a.lockstat:
