@@ -10,8 +10,8 @@
 # ARCH=arm64: cross-built guests on QEMU's virt machine, one with 4K and one
 # with 64K pages (PAGES="4K 64K" by default; PAGES=4K or PAGES=64K for one).
 # The quality gates, the host run and the debug and KCSAN guests are x86-64
-# matters there (CHECK, HOST, DEBUG and KCSAN default to 0; DEBUG=1 and
-# KCSAN=1 build those flavors on arm64 too, untested).
+# matters there (CHECK, HOST, DEBUG and KCSAN default to 0; DEBUG=1 adds an
+# arm64 debug guest with 4K pages, KCSAN=1 an arm64 KCSAN guest, untested).
 source "$(dirname "$0")/lib.sh"
 STEP=test
 arch=${ARCH:-x86_64}
