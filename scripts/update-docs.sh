@@ -91,8 +91,34 @@ for f in files:
 matrix = '\n'.join(rows)
 body = open(os.path.join(top, 'cover-letter', 'body.in')).read()
 body = body.replace('@BASE@', base).replace('@RESULTS@', brief).replace('@MATRIX@', matrix)
-body = body.replace('@FULL@', full)
-body = body.replace('@LOCKSTAT@', lockstat or '(no lockstat run)')
+
+
+# The cover letter gets the short form: the full sweep's icount rows (the
+# realtime rows and the clock agreement stay in results/summary.md) and the
+# lock statistics of the 64 KiB cells without pressure.
+def table_rows(md, keep, stop=None):
+    out = []
+    for line in md.split('\n'):
+        if stop and line.startswith(stop):
+            break
+        if line.startswith('| ') and not keep([c.strip() for c in line.strip('|').split('|')]):
+            continue
+        out.append(line)
+    return '\n'.join(out).rstrip()
+
+
+full_cover = table_rows(full, lambda c: c[0] in ('clock',) or c[0].startswith('icount'),
+                        stop='### Agreement')
+full_cover += ('\n\nRealtime rows (a loaded 2-core host) and the agreement '
+               'between the\nclocks: results/summary.md.')
+lock_cover = '(no lockstat run)'
+if lockstat:
+    lock_cover = table_rows(lockstat, lambda c: c[0] == 'pressure' or
+                            (c[0] == 'none' and c[1] == '64K'))
+    lock_cover += ('\n\nNo pressure, 64 KiB cells; every row (memcg, other '
+                   'sizes):\nresults/lockstat.md.')
+body = body.replace('@FULL@', full_cover)
+body = body.replace('@LOCKSTAT@', lock_cover)
 open(os.path.join(top, 'cover-letter', 'body'), 'w').write(body)
 readme = os.path.join(top, 'README.md')
 s = open(readme).read()
