@@ -6,12 +6,14 @@ SHELL := /bin/bash
 ARCH ?= x86_64
 export ARCH
 
-.PHONY: help test test-all bench tree export check clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests
+.PHONY: help test test-all soak bench tree export check clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests
 
 help:
 	@echo "make test     build Linux $(or $(KVER_SERIES),7.2) + patches/, run the pipe kselftests in a guest, run the quality gates"
 	@echo "make test ARCH=arm64   the same on cross-built arm64 guests, 4K and 64K pages (PAGES=4K|64K for one)"
 	@echo "make test-all  make test on x86-64, then on arm64 (4K and 64K pages)"
+	@echo "make soak     the pipe soak in the debug guest: stress-ng, F_SETPIPE_SZ, FIFO opens, fail_page_alloc, memcg leak check"
+	@echo "              (SOAK_SECONDS of guest time, default 240; VARIANT=patched|base)"
 	@echo "make bench    pipe_bench: base vs patched vs pool73, icount and realtime clocks (QUICK=1: one round, icount, < 15 min;"
 	@echo "              LOCKSTAT=1: pipe->mutex lock statistics; KERNELS, PRESSURE, CLOCKS, ROUNDS, DURATION, VCPUS, JOBS)"
 	@echo "make tree     linux/: base commit + patches/ on branch pipe-pool, for editing"
@@ -27,6 +29,9 @@ test:
 
 test-all:
 	@scripts/test-all.sh
+
+soak:
+	@scripts/soak.sh
 
 bench:
 	@scripts/bench.sh
