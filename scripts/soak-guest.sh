@@ -43,11 +43,11 @@ FAIL_PROB=${SOAK_FAIL_PROB:-10} FAIL_INTERVAL=${SOAK_FAIL_INTERVAL:-10} FAIL_TIM
 SLACK_KB=${SOAK_SLACK_KB:-$((4 * $(nproc)))}
 splat='BUG:|WARNING:|Oops|Call Trace|Kernel panic|KASAN:|UBSAN:|INFO: task .* blocked|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|general protection fault|Unable to handle kernel'
 PLAN=15
-n=0
+n=0 nfail=0
 
 tap() {	# tap 0|1 DESCRIPTION
 	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - soak: $2"; else echo "not ok $n - soak: $2"; fi
+	if [ "$1" = 0 ]; then echo "ok $n - soak: $2"; else echo "not ok $n - soak: $2"; nfail=$((nfail + 1)); fi
 }
 diag() { sed 's/^/# /' "$@"; }
 now() { date +%s; }
@@ -99,32 +99,31 @@ run_sng() {
 	echo $! >"$W/$name.cat"
 }
 
+# ppid_of PID: set pp to its parent's pid (no subshell: hundreds per pass).
 ppid_of() {
 	local line
 	read -r line 2>/dev/null <"/proc/$1/stat" || return 1
 	# pid (comm) state ppid ...: stress-ng's comm has no blanks.
+	# shellcheck disable=SC2086
 	set -- $line
-	echo "$4"
+	pp=$4
 }
 
 # Move the processes a stressor forked (grandchildren of the stress-ng main
 # process) from writer cgroup $1 to r; print how many processes are in $1.
 move_readers() {
-	local c=$1 wrap main p pp all=""
+	local c=$1 wrap p pp e all="" main=" " workers=" "
 	wrap=$(cat "$W/$c.wrapper" 2>/dev/null)
 	for p in $(cat $cg/$c/cgroup.procs); do
-		pp=$(ppid_of "$p") || continue
+		ppid_of "$p" || continue
 		all="$all $p:$pp"
-	done
-	main=""
-	for e in $all; do [ "${e#*:}" = "$wrap" ] && main="$main ${e%:*}"; done
-	for e in $all; do
-		p=${e%:*} pp=${e#*:}
-		for m in $main; do [ "$pp" = "$m" ] && echo "$p" >>"$W/$c.workers"; done
+		[ "$pp" = "$wrap" ] && main="$main$p "
 	done
 	for e in $all; do
-		p=${e%:*} pp=${e#*:}
-		grep -qx "$pp" "$W/$c.workers" 2>/dev/null && echo "$p" >$cg/r/cgroup.procs 2>/dev/null
+		case "$main" in *" ${e#*:} "*) workers="$workers${e%:*} " ;; esac
+	done
+	for e in $all; do
+		case "$workers" in *" ${e#*:} "*) echo "${e%:*}" >$cg/r/cgroup.procs 2>/dev/null ;; esac
 	done
 	cat $cg/$c/cgroup.procs | wc -l
 }
@@ -136,7 +135,7 @@ mark_writers() {
 	wrap=$(cat "$W/$c.wrapper" 2>/dev/null)
 	for p in $(cat $cg/$c/cgroup.procs); do
 		[ "$p" = "$wrap" ] && continue
-		pp=$(ppid_of "$p") || continue
+		ppid_of "$p" || continue
 		[ -n "$wrap" ] && [ "$pp" = "$wrap" ] && continue
 		for t in /proc/$p/task/*; do
 			echo 1 >"$t/make-it-fail" 2>/dev/null && k=$((k + 1))
@@ -150,7 +149,7 @@ mark_writers() {
 # with FAIL=1 mark what is left in w1 and w2 (the writers).
 settle() {
 	local i=0 prev=-1 cur
-	for c in w1 w2; do cat "$W/sng-$c.pid" >"$W/$c.wrapper" 2>/dev/null; : >"$W/$c.workers"; done
+	for c in w1 w2; do cat "$W/sng-$c.pid" >"$W/$c.wrapper" 2>/dev/null; done
 	while [ $i -lt 30 ]; do
 		sleep 2
 		cur=$(( $(move_readers w1) + $(move_readers w2) ))
@@ -346,3 +345,5 @@ if grep -Eq "$splat" $W/dmesg; then
 else
 	tap 0 "kernel log during the soak: no splat ($(wc -l <$W/dmesg) lines)"
 fi
+[ $n = $PLAN ] || echo "# soak: $n results, planned $PLAN"
+[ $nfail = 0 ] && [ $n = $PLAN ]
