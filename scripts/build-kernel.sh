@@ -72,8 +72,12 @@ if [ "$(cat "$bdir/.pipepool-config" 2>/dev/null)" != "$cfgkey" ] || [ ! -f "$bd
 	"${KMAKE[@]}" olddefconfig >>"$log" 2>&1 || die "olddefconfig failed (log: $log)"
 	# Every option a fragment asks for must have stuck; a later fragment
 	# overrides an earlier one, as in merge_config.sh.
+	# Symbols this tree does not define (renamed between releases, such as
+	# 7.2's PROC_SYSCTL, 7.3's SYSCTL) are skipped.
 	missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' |
 		awk -F= '{ last[$1] = $0 } END { for (k in last) print last[k] }' | sort | while IFS= read -r l; do
+		sym=${l%%=*}; sym=${sym#CONFIG_}
+		git -C "$src" grep -qE "^[[:space:]]*(menu)?config[[:space:]]+$sym\$" -- '*Kconfig*' || continue
 		case "$l" in
 		*=n) grep -q "^${l%=n}=" "$bdir/.config" && echo "$l" ;;
 		*) grep -qxF "$l" "$bdir/.config" || echo "$l" ;;
