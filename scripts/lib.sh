@@ -64,7 +64,10 @@ kbuild_cc() {
 # clones of this repo) until the calling script exits, so that two kernel
 # builds never share the machine's cores: each would take twice as long and
 # a timed guest run beside them would measure the builds.
+# A caller that already holds the lock (flock "$CACHE/build.lock" CMD, to
+# run several builds in a row) says so with PIPEPOOL_BUILD_LOCK_HELD=1.
 build_lock() {
+	[ "${PIPEPOOL_BUILD_LOCK_HELD:-0}" = 1 ] && return 0
 	exec {BUILD_LOCK_FD}>"$CACHE/build.lock"
 	if ! flock -n "$BUILD_LOCK_FD"; then
 		msg "waiting for another kernel build on this machine ($CACHE/build.lock)"
