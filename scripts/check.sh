@@ -20,7 +20,12 @@ ok()  { pass=$((pass + 1)); msg "ok: $*"; }
 skp() { skip=$((skip + 1)); msg "SKIP: $*"; }
 bad() { fail=$((fail + 1)); msg "FAIL: $*"; }
 
-"$TOP/scripts/apply-series.sh" patched >&2 && ok "series applies to base" || { bad "series does not apply"; echo "check: $pass passed, $fail failed"; exit 1; }
+if ! "$TOP/scripts/apply-series.sh" patched >&2; then
+	bad "series does not apply"
+	echo "check: $pass passed, $fail failed"
+	exit 1
+fi
+ok "series applies to base"
 src=$(tree_dir patched)
 mapfile -t commits < <(git -C "$src" rev-list --reverse "$BASE_TAG"..HEAD)
 
