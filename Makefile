@@ -6,6 +6,27 @@ SHELL := /bin/bash
 ARCH ?= x86_64
 export ARCH
 
+# Every setting the scripts read (docs/harness.md says what each does).
+# A variable given on make's command line that is not listed here is an
+# error, so that a typo ("make test DEBGU=0") stops the run instead of
+# being ignored. A script that reads a new setting adds it here.
+KNOWN_SETTINGS := \
+	ARCH VARIANT PAGES SELFTESTS KVER_SERIES CHECK HOST DEBUG KCSAN KUNIT \
+	REBUILD NO_CCACHE CC CROSS_COMPILE VCPUS MEM TIMEOUT ACCEL CLOCK APPEND \
+	BUSYBOX SPARSE \
+	KERNELS QUICK PRESSURE CLOCKS ROUNDS DURATION JOBS QUIET_WAIT LOCKSTAT \
+	TAG BENCH_ARGS PLOTS GRID_W GRID_R GRID_SIZE EXTRA_CELLS EXTRA_SIZES \
+	STUDY_VCPUS ARCHS \
+	EXPORT_DIR EXPORT_SRC SEND_DIR B4_NAME B4_EMAIL \
+	HW_CONFIG HW_DEBIAN_FLAVOUR HW_DEBUG_INFO HW_FRAGMENTS HW_JOBS HW_KUNIT \
+	HW_LOCALVERSION \
+	PIPEPOOL_CACHE PIPEPOOL_SUITES PIPEPOOL_PKG_VERSION PIPEPOOL_B4_SUITES \
+	PIPEPOOL_FOREIGN_SUITE WORK LOGDIR
+unknown := $(filter-out $(KNOWN_SETTINGS),$(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v))))
+ifneq ($(unknown),)
+$(error unknown setting(s) on the command line: $(unknown) ("make help" lists the known ones))
+endif
+
 .PHONY: help test test-all bench tree export check selfcheck clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests
 
 help:
@@ -22,6 +43,8 @@ help:
 	@echo "make hw-package  Debian packages of the kernel (bindeb-pkg, distro config HW_CONFIG) + pipe kselftest tarball for real hardware"
 	@echo "                 (VARIANT=patched|base, ARCH=x86_64|arm64; hw-kernel, hw-selftests, hw-config: one part)"
 	@echo "make clean    remove build/ and work/ (keeps linux/ and the download cache)"
+	@echo "Settings (VAR=value on the command line; any other variable there is an error; see docs/harness.md):"
+	@echo "$(KNOWN_SETTINGS)" | fold -s -w 76 | sed 's/^/  /'
 
 test:
 	@scripts/test.sh

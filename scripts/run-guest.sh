@@ -13,6 +13,10 @@
 # each), ACCEL=auto|kvm|tcg (auto: KVM only if a short test boot under KVM
 # reaches user space, see detect-accel.sh), APPEND (extra kernel arguments).
 #
+# The exact QEMU command line goes to $LOGDIR/NAME.qemu.cmd before the boot
+# (one line, shell-quoted: it can be pasted into a shell) and is printed when
+# the guest fails.
+#
 # run-guest.sh --scan CONSOLE: only the console check, on a recorded log:
 # prints the splat lines and exits 1 on a splat (make selfcheck uses it).
 source "$(dirname "$0")/lib.sh"
@@ -102,22 +106,30 @@ loglevel=6
 grep -qs '^CONFIG_KUNIT=y' "$kernel.config" && loglevel=7
 append+=" panic=-1 oops=panic loglevel=$loglevel ${APPEND:-}"
 
+qcmd=(timeout --kill-after=10 "$timeout" "$qemu" "${mach[@]}" "${qaccel[@]}" -smp "$vcpus" -m "$mem"
+      -kernel "$kernel" -initrd "$initrd" -append "$append"
+      -display none -monitor none -no-reboot -nodefaults "${chan[@]}")
+{ printf '%q' "${qcmd[0]}"; printf ' %q' "${qcmd[@]:1}"; echo; } >"$LOGDIR/$name.qemu.cmd"
+# fail MESSAGE: the failure, with the command line that booted the guest.
+fail() {
+	msg "QEMU command line ($LOGDIR/$name.qemu.cmd):"
+	cat "$LOGDIR/$name.qemu.cmd" >&2
+	die "$@"
+}
+
 msg "booting $name: $arch, $vcpus vCPUs, $mem, accel=$accel clock=$clock, timeout ${timeout}s"
 set +e
-timeout --kill-after=10 "$timeout" "$qemu" "${mach[@]}" "${qaccel[@]}" -smp "$vcpus" -m "$mem" \
-	-kernel "$kernel" -initrd "$initrd" -append "$append" \
-	-display none -monitor none -no-reboot -nodefaults \
-	"${chan[@]}" </dev/null >"$LOGDIR/$name.qemu.log" 2>&1
+"${qcmd[@]}" </dev/null >"$LOGDIR/$name.qemu.log" 2>&1
 rc=$?
 set -e
-{ [ $rc -eq 124 ] || [ $rc -eq 137 ]; } && die "guest timed out after ${timeout}s (console: $console)"
-[ $rc -ne 0 ] && die "qemu exited with $rc (log: $LOGDIR/$name.qemu.log)"
+{ [ $rc -eq 124 ] || [ $rc -eq 137 ]; } && fail "guest timed out after ${timeout}s (console: $console)"
+[ $rc -ne 0 ] && fail "qemu exited with $rc (log: $LOGDIR/$name.qemu.log)"
 
 scan_console "$console" "$LOGDIR/$name.console.scan" ||
-	die "kernel splat in the guest console (console: $console)"
-grep -q '^PIPEPOOL-GUEST:' "$out" || die "guest never reached user space (console: $console)"
+	fail "kernel splat in the guest console (console: $console)"
+grep -q '^PIPEPOOL-GUEST:' "$out" || fail "guest never reached user space (console: $console)"
 got=$(sed -n 's/^PIPEPOOL-GUEST: .*nproc=\([0-9]*\).*/\1/p' "$out")
-[ "$got" = "$vcpus" ] || die "guest runs $got CPUs, asked for $vcpus (console: $console)"
-grep -q '^PIPEPOOL-EXIT:' "$out" || die "guest job did not finish (output: $out, console: $console)"
+[ "$got" = "$vcpus" ] || fail "guest runs $got CPUs, asked for $vcpus (console: $console)"
+grep -q '^PIPEPOOL-EXIT:' "$out" || fail "guest job did not finish (output: $out, console: $console)"
 echo "accel=$accel clock=$clock vcpus=$vcpus mem=$mem" >"$LOGDIR/$name.env"
 msg "guest done: $out"
