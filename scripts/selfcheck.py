@@ -176,6 +176,24 @@ def main():
             expect('bench-merge of two clocks', os.path.join(FX, 'bench', 'sweep-small.full.md'),
                    run_main(rep, [out]))
 
+    # The documentation's relative links and their anchors resolve.
+    for doc in ['README.md', 'results/README.md'] + sorted(
+            os.path.join('docs', f) for f in os.listdir(os.path.join(TOP, 'docs')) if f.endswith('.md')):
+        broken = check_links(doc)
+        if broken:
+            bad('links of %s' % doc, '\n'.join(broken))
+        else:
+            ok()
+
+    # Every document is reachable from the README in one step.
+    readme = open(os.path.join(TOP, 'README.md')).read()
+    for doc in sorted(f for f in os.listdir(os.path.join(TOP, 'docs')) if f.endswith('.md')) + ['../results/README.md']:
+        target = os.path.normpath(os.path.join('docs', doc))
+        if '](%s' % target in readme:
+            ok()
+        else:
+            bad('README.md does not link %s' % target)
+
     # Warnings and errors fail; shellcheck's notes and style hints are advice.
     sh = sorted(os.path.relpath(f, TOP) for f in glob_scripts('.sh'))
     lint('shellcheck', ['shellcheck', '-S', 'warning', '-f', 'gcc'], sh)
@@ -184,6 +202,32 @@ def main():
 
     print('selfcheck: %d passed, %d failed' % (passed, failed))
     return 1 if failed else 0
+
+
+def slug(heading):
+    """GitHub's anchor of a Markdown heading."""
+    return re.sub(r'[^a-z0-9 _-]', '', heading.strip().lower()).replace(' ', '-')
+
+
+def check_links(doc):
+    """The relative links of DOC whose file or #anchor does not exist."""
+    path = os.path.join(TOP, doc)
+    if not os.path.exists(path):
+        return ['%s does not exist' % doc]
+    text = open(path).read()
+    broken = []
+    for target in re.findall(r'\]\(([^)\s]+)\)', text):
+        if re.match(r'^[a-z]+:', target):
+            continue
+        file, _, anchor = target.partition('#')
+        dest = os.path.normpath(os.path.join(os.path.dirname(path), file)) if file else path
+        if not os.path.exists(dest):
+            broken.append('%s: no such file' % target)
+        elif anchor and dest.endswith('.md'):
+            heads = {slug(h) for h in re.findall(r'(?m)^#+\s+(.*)$', open(dest).read())}
+            if anchor not in heads:
+                broken.append('%s: no such heading' % target)
+    return broken
 
 
 def glob_scripts(ext):

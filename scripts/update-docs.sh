@@ -86,7 +86,7 @@ def target(path):
 
 # What the kernel names of make bench mean.
 KERNELS = {'base': 'plain Linux %(kernel)s', 'patched': 'base + %(series)s',
-           'pool73': "Linux 7.3's pool transplanted onto the same base (make-pool73.sh)",
+           'pool73': "Linux 7.3's pool transplanted onto the same base",
            'v72': 'plain Linux 7.2 (linux-source-7.2), the older reference'}
 
 
