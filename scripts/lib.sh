@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers for the pipe-pool harness scripts. Sourced, never run.
 
 set -euo pipefail
@@ -7,6 +8,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=${WORK:-$TOP/work}
 CACHE=${PIPEPOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pipepool}
 KVER_SERIES=${KVER_SERIES:-7.2}
+# shellcheck disable=SC2034 # used by the scripts that source this file
 BASE_TAG=base
 LOGDIR=${LOGDIR:-$WORK/logs}
 mkdir -p "$WORK" "$CACHE" "$LOGDIR"
