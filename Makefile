@@ -1,28 +1,52 @@
 # SPDX-License-Identifier: GPL-2.0
 # Front door of the pipe page pool series harness. Each target is one
-# script under scripts/; see README.md.
+# script under scripts/; see README.md and docs/harness.md.
 
 SHELL := /bin/bash
 ARCH ?= x86_64
 export ARCH
 
-.PHONY: help test test-all soak bench tree export check clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests
+# Every setting the scripts read (docs/harness.md says what each does).
+# A variable given on make's command line that is not listed here is an
+# error, so that a typo ("make test DEBGU=0") stops the run instead of
+# being ignored. A script that reads a new setting adds it here.
+KNOWN_SETTINGS := \
+	ARCH VARIANT PAGES SELFTESTS KVER_SERIES CHECK HOST DEBUG KCSAN KUNIT \
+	REBUILD NO_CCACHE CC CROSS_COMPILE VCPUS MEM TIMEOUT ACCEL CLOCK APPEND \
+	BUSYBOX SPARSE COCCI_JOBS \
+	KERNELS QUICK PRESSURE CLOCKS ROUNDS DURATION JOBS QUIET_WAIT LOCKSTAT \
+	TAG BENCH_ARGS PLOTS GRID_W GRID_R GRID_SIZE EXTRA_CELLS EXTRA_SIZES \
+	STUDY_VCPUS ARCHS SOAK SOAK_SECONDS \
+	EXPORT_DIR EXPORT_SRC SEND_DIR B4_NAME B4_EMAIL \
+	HW_CONFIG HW_DEBIAN_FLAVOUR HW_DEBUG_INFO HW_FRAGMENTS HW_JOBS HW_KUNIT \
+	HW_LOCALVERSION \
+	PIPEPOOL_CACHE PIPEPOOL_SUITES PIPEPOOL_PKG_VERSION PIPEPOOL_B4_SUITES \
+	PIPEPOOL_FOREIGN_SUITE WORK LOGDIR
+unknown := $(filter-out $(KNOWN_SETTINGS),$(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),$(v))))
+ifneq ($(unknown),)
+$(error unknown setting(s) on the command line: $(unknown) ("make help" lists the known ones))
+endif
+
+.PHONY: help test test-all soak bench tree export check selfcheck clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests
 
 help:
-	@echo "make test     build Linux $(or $(KVER_SERIES),7.2) + patches/, run the pipe kselftests in a guest, run the quality gates"
+	@echo "make test     build Linux $(or $(KVER_SERIES),7.3) + patches/, run the pipe kselftests in a guest, run the quality gates"
 	@echo "make test ARCH=arm64   the same on cross-built arm64 guests, 4K and 64K pages (PAGES=4K|64K for one)"
 	@echo "make test-all  make test on x86-64, then on arm64 (4K and 64K pages)"
 	@echo "make soak     the pipe soak in the debug guest: stress-ng, F_SETPIPE_SZ, FIFO opens, fail_page_alloc, memcg leak check"
 	@echo "              (SOAK_SECONDS of guest time, default 240; VARIANT=patched|base)"
-	@echo "make bench    pipe_bench: base vs patched vs pool73, icount and realtime clocks (QUICK=1: one round, icount, < 15 min;"
+	@echo "make bench    pipe_bench: base (7.3) vs patched vs v72 (7.2), icount and realtime clocks (QUICK=1: one round, icount, < 15 min;"
 	@echo "              LOCKSTAT=1: pipe->mutex lock statistics; KERNELS, PRESSURE, CLOCKS, ROUNDS, DURATION, VCPUS, JOBS)"
 	@echo "make tree     linux/: base commit + patches/ on branch pipe-pool, for editing"
 	@echo "make export   regenerate patches/ from linux/"
-	@echo "make check    patches apply, checkpatch --strict, b4 prep --check, per-patch build, W=1, sparse"
+	@echo "make check    patches apply, checkpatch --strict, b4 prep --check, per-patch build, W=1, sparse, coccinelle"
+	@echo "make selfcheck  the harness's own tests: parsers and reports on recorded fixtures, shellcheck, pyflakes (seconds, no root)"
 	@echo "make send-dry b4: linux/'s series as emails in work/send-dry/ (To/Cc from get_maintainer.pl), nothing sent; git am check"
 	@echo "make hw-package  Debian packages of the kernel (bindeb-pkg, distro config HW_CONFIG) + pipe kselftest tarball for real hardware"
 	@echo "                 (VARIANT=patched|base, ARCH=x86_64|arm64; hw-kernel, hw-selftests, hw-config: one part)"
 	@echo "make clean    remove build/ and work/ (keeps linux/ and the download cache)"
+	@echo "Settings (VAR=value on the command line; any other variable there is an error; see docs/harness.md):"
+	@echo "$(KNOWN_SETTINGS)" | fold -s -w 76 | sed 's/^/  /'
 
 test:
 	@scripts/test.sh
@@ -44,6 +68,9 @@ export:
 
 check:
 	@scripts/install-deps.sh && scripts/check.sh
+
+selfcheck:
+	@scripts/selfcheck.py
 
 send-dry:
 	@scripts/install-deps.sh && scripts/send-dry.sh

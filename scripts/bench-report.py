@@ -6,15 +6,17 @@ The tables of the cover letter, the README and results/*.md, from the
 pipe_bench records that bench.sh writes (one per kernel x cell x round).
 
 Records are grouped by configuration (clock, vCPUs); for each configuration,
-kernel pair (patched/base, patched/pool73, pool73/base) and pressure mode,
-each cell gets the median of the per-round throughput ratios, their min-max
-and a 95% bootstrap confidence interval of that median. A cell whose interval
+kernel pair (patched/base, patched/each other reference such as v72,
+reference/base) and pressure mode, each cell gets the median of the
+per-round throughput ratios, their min-max and a 95% bootstrap confidence
+interval of that median. A cell whose interval
 contains 1.0 is "no significant change"; otherwise "faster" or "slower".
 Page-allocator calls (pgalloc_*) and frees (pgfree) are per MiB piped.
 
 --brief: environment, summary, headline cells, allocator table and clock
 agreement only (what the README and the cover letter quote).
 --summary-only: environment, summary and agreement.
+--headline: the summary table of the first configuration (icount) alone.
 --lockstat: the pipe->mutex lock statistics of lockstat-flavor records.
 Records of a flavored kernel (lockstat) never enter the throughput tables.
 """
@@ -64,6 +66,14 @@ def cell_key(key):
     return (pressure_key(p), msg != 65536, msg, pkt, w, r)
 
 
+def kernel_order(variants, baseline):
+    """Per-kernel columns and rows: the baseline, the other references
+    (pool73, v72, ...) in the order given, the patched kernel last."""
+    return ([v for v in variants if v == baseline] +
+            [v for v in variants if v not in (baseline, 'patched')] +
+            [v for v in variants if v == 'patched'])
+
+
 def cfg_name(cfg):
     return f'{cfg[0]}, {cfg[1]} vCPUs'
 
@@ -92,12 +102,15 @@ class Data:
             self.cells[cfg][key][r['variant']][r['round']] = r
         order = {'icount': 0, 'realtime': 1}
         self.cfgs = sorted(self.cells, key=lambda c: (order.get(c[0], 9), c[0], c[1]))
-        others = [v for v in self.variants if v != baseline]
-        self.pairs = [(v, baseline) for v in others]
-        if 'patched' in self.variants and 'pool73' in self.variants and baseline != 'pool73':
-            self.pairs.insert(1 if self.pairs and self.pairs[0][0] == 'patched' else 0,
-                              ('patched', 'pool73'))
-        self.pairs.sort(key=lambda pr: {('patched', baseline): 0, ('patched', 'pool73'): 1}.get(pr, 2))
+        # Every other kernel against the baseline, and the patched kernel
+        # against each other reference (pool73 or v72): patched / base first,
+        # then patched / each reference, then each reference / base.
+        refs = [v for v in self.variants if v not in (baseline, 'patched')]
+        self.pairs = []
+        if 'patched' in self.variants and baseline != 'patched':
+            self.pairs.append(('patched', baseline))
+            self.pairs += [('patched', v) for v in refs]
+        self.pairs += [(v, baseline) for v in refs]
 
     def ratio(self, cfg, key, v, base):
         """dict with the per-round ratios and statistics, or None."""
@@ -188,12 +201,13 @@ def print_tables(d):
                 print()
 
 
-def print_summary(d):
-    print('### Summary: median over cells of the per-cell median ratio')
-    print()
+def print_summary(d, cfgs=None, title=True):
+    if title:
+        print('### Summary: median over cells of the per-cell median ratio')
+        print()
     print('| clock | ratio | pressure | cells | median | min | max | faster | slower | no significant change |')
     print('|---|---|---|---|---|---|---|---|---|---|')
-    for cfg in d.cfgs:
+    for cfg in cfgs or d.cfgs:
         for v, base in d.pairs:
             for pressure in sorted({k[0] for k in d.cells[cfg]}, key=pressure_key):
                 sts = [s for s in (d.ratio(cfg, k, v, base) for k in d.cells[cfg] if k[0] == pressure) if s]
@@ -227,8 +241,7 @@ def print_headline(d, cfg):
 def print_alloc(d, cfg):
     print(f'### Page allocator calls / frees per MiB piped ({cfg_name(cfg)}, median over rounds)')
     print()
-    vs = [v for v in ('base', 'pool73', 'patched') if v in d.variants] + \
-         [v for v in d.variants if v not in ('base', 'pool73', 'patched')]
+    vs = kernel_order(d.variants, d.baseline)
     print('| pressure | size | w x r | ' + ' | '.join(f'{v} allocs / frees' for v in vs) + ' |')
     print('|---|---|---|' + '---|' * len(vs))
     for key in sorted(d.cells[cfg], key=cell_key):
@@ -309,7 +322,7 @@ def print_lockstat(recs):
     print('Medians over rounds. "acq/MiB": acquisitions per MiB piped; "cont %": contentions per '
           'acquisition; wait and hold times are per acquisition (wait also per contention), in microseconds.')
     print()
-    vs = [v for v in ('base', 'pool73', 'patched') if v in {r['variant'] for r in recs}]
+    vs = kernel_order(sorted({r['variant'] for r in recs}), 'base')
     cells = defaultdict(lambda: defaultdict(list))
     for r in recs:
         key = (r['pressure'], r['msg_size'], r['packet'], r['writers'], r['readers'])
@@ -348,6 +361,7 @@ def main():
     ap.add_argument('--brief', action='store_true')
     ap.add_argument('--lockstat', action='store_true')
     ap.add_argument('--summary-only', action='store_true')
+    ap.add_argument('--headline', action='store_true')
     ap.add_argument('files', nargs='+')
     a = ap.parse_args()
     recs = load_records(a.files)
@@ -362,6 +376,9 @@ def main():
     if not recs:
         raise SystemExit('no throughput records (only flavored kernels)')
     d = Data(recs, a.baseline)
+    if a.headline:
+        print_summary(d, [d.cfgs[0]], title=False)
+        return
     print_env(recs, True)
     print_summary(d)
     if a.summary_only:

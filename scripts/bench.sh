@@ -11,7 +11,7 @@
 # and the host environment); the tables go to results/bench-DATE.md
 # (bench-report.py) and the plots to results/*.png (bench-plots.py).
 #
-# The shape (see README "Benchmark shape"): the writers x readers grid
+# The shape (docs/benchmarking.md, "Benchmark shape"): the writers x readers grid
 # GRID_W x GRID_R (default 1,2,5 x 1,5,10) at GRID_SIZE (64K), plus the cells
 # EXTRA_CELLS (default "1x1 5x5") at each size of EXTRA_SIZES ("512 4K 1M").
 #
@@ -74,7 +74,7 @@ for s in $extra_sizes; do
 		cells+=("$c:$s")
 	done
 done
-cells=$(IFS=,; echo "${cells[*]}")
+cell_list=$(IFS=,; echo "${cells[*]}")
 
 # Kernels first (one at a time: two cores), then the bench binary.
 declare -A img
@@ -98,7 +98,7 @@ job=$WORK/job-$kind${TAG:+-$TAG}.sh
 		popt=--memory-pressure=$p
 		[ "$p" = none ] && popt=
 		echo "echo \"PIPEPOOL-BENCH-BEGIN $p\""
-		echo "./pipe_bench --json --hist $lsopt -d $dur --cells=$cells $popt ${BENCH_ARGS:-} || echo \"PIPEPOOL-BENCH-FAIL $p rc=\$?\""
+		echo "./pipe_bench --json --hist $lsopt -d $dur --cells=$cell_list $popt ${BENCH_ARGS:-} || echo \"PIPEPOOL-BENCH-FAIL $p rc=\$?\""
 	done
 } >"$job"
 initrd=$WORK/initramfs-$kind${TAG:+-$TAG}.cpio.gz
@@ -139,7 +139,7 @@ run_one() {
 	# payload verification failure end the bench.
 	if grep -q PIPEPOOL-BENCH-FAIL "$LOGDIR/$name.out"; then
 		grep PIPEPOOL-BENCH-FAIL "$LOGDIR/$name.out" >&2
-		python3 - "$LOGDIR/$name.out" "$cells" $pressure <<'PY' || die "pipe_bench failed in the guest (output: $LOGDIR/$name.out)"
+		python3 - "$LOGDIR/$name.out" "$cell_list" $pressure <<'PY' || die "pipe_bench failed in the guest (output: $LOGDIR/$name.out)"
 import collections, json, sys
 path, cells, pressures = sys.argv[1], sys.argv[2].split(','), sys.argv[3:]
 recs = [json.loads(l) for l in open(path, errors='replace') if l.startswith('{')]
@@ -196,7 +196,7 @@ for clock in $clocks; do
 		done
 	done
 done
-msg "$kind: ${#order[@]} boots (clocks: $clocks; rounds: $rounds; kernels: $kernels; pressure: $pressure), ${dur}s cells: $cells"
+msg "$kind: ${#order[@]} boots (clocks: $clocks; rounds: $rounds; kernels: $kernels; pressure: $pressure), ${dur}s cells: $cell_list"
 running=0
 for o in "${order[@]}"; do
 	# shellcheck disable=SC2086

@@ -3,7 +3,8 @@
 #
 # build-kernel.sh VARIANT [FLAVOR...]: build a guest kernel for ARCH (default
 # x86_64) from the tree of VARIANT (see apply-series.sh), configured as
-# tinyconfig + configs/guest.config + the pipe selftests' config fragment +
+# tinyconfig + configs/guest-common.config + configs/guest.config (arm64:
+# guest-arm64.config) + the pipe selftests' config fragment +
 # configs/FLAVOR.config for each FLAVOR, + configs/kunit.config when the
 # tree has the series' KUnit suite and KUNIT is not 0. Prints the image path.
 #
@@ -33,8 +34,8 @@ arm64)	karch=arm64; image=arch/arm64/boot/Image; target=Image; cross=${CROSS_COM
 *)	die "unsupported ARCH=$arch" ;;
 esac
 
-frags=("$TOP/configs/guest.config")
-[ "$arch" != x86_64 ] && [ -f "$TOP/configs/guest-$arch.config" ] && frags=("$TOP/configs/guest-$arch.config")
+frags=("$TOP/configs/guest-common.config" "$TOP/configs/guest.config")
+[ "$arch" != x86_64 ] && [ -f "$TOP/configs/guest-$arch.config" ] && frags[1]=$TOP/configs/guest-$arch.config
 # The series' KUnit suite, when the tree has it (KUNIT=0: leave it out).
 [ "${KUNIT:-1}" = 1 ] && [ -f "$src/fs/tests/pipe_kunit.c" ] && frags+=("$TOP/configs/kunit.config")
 for f in "${flavors[@]}"; do
@@ -72,15 +73,19 @@ if [ "$(cat "$bdir/.pipepool-config" 2>/dev/null)" != "$cfgkey" ] || [ ! -f "$bd
 	"${KMAKE[@]}" olddefconfig >>"$log" 2>&1 || die "olddefconfig failed (log: $log)"
 	# Every option a fragment asks for must have stuck; a later fragment
 	# overrides an earlier one, as in merge_config.sh.
-	missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' |
+	# Symbols this tree does not define (renamed between releases, such as
+	# 7.2's PROC_SYSCTL, 7.3's SYSCTL) are skipped.
+	unstuck=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' |
 		awk -F= '{ last[$1] = $0 } END { for (k in last) print last[k] }' | sort | while IFS= read -r l; do
+		sym=${l%%=*}; sym=${sym#CONFIG_}
+		git -C "$src" grep -qE "^[[:space:]]*(menu)?config[[:space:]]+$sym\$" -- '*Kconfig*' || continue
 		case "$l" in
 		*=n) grep -q "^${l%=n}=" "$bdir/.config" && echo "$l" ;;
 		*) grep -qxF "$l" "$bdir/.config" || echo "$l" ;;
 		esac; done)
-	if [ -n "$missing" ]; then
-		echo "options that did not stick:" >>"$log"; echo "$missing" >>"$log"
-		die "config options did not stick: $(echo $missing) (log: $log)"
+	if [ -n "$unstuck" ]; then
+		echo "options that did not stick:" >>"$log"; echo "$unstuck" >>"$log"
+		die "config options did not stick: $(echo "$unstuck" | tr '\n' ' ')(log: $log)"
 	fi
 	echo "$cfgkey" >"$bdir/.pipepool-config"
 fi
@@ -92,7 +97,7 @@ t0=$(date +%s)
 st=$src/tools/testing/selftests/pipe/config
 if [ -f "$st" ]; then
 	for l in $(grep -E '^CONFIG_[A-Z0-9_]+=' "$st"); do
-		grep -qxF "$l" "$bdir/.config" || die "$l (tools/testing/selftests/pipe/config) is not in the guest config: add it to configs/guest.config"
+		grep -qxF "$l" "$bdir/.config" || die "$l (tools/testing/selftests/pipe/config) is not in the guest config: add it to configs/guest-common.config"
 	done
 fi
 mkdir -p "$TOP/build/images"

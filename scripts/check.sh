@@ -8,7 +8,10 @@
 #     b4 >= 0.14);
 #  3. every prefix of the series builds (build-only bisect), and
 #     "make W=1 fs/pipe.o" is warning-free at each step;
-#  4. sparse (make C=2) reports nothing in fs/pipe.c that the base does not.
+#  4. sparse (make C=2) reports nothing in fs/pipe.c that the base does not;
+#  5. the kernel's semantic patches (coccinelle, scripts/coccicheck) report
+#     nothing in the C files the series changes that they do not report in
+#     the base (coccicheck.sh).
 # Prints "check: N passed, N failed" and fails on any failure.
 source "$(dirname "$0")/lib.sh"
 STEP=check
@@ -20,7 +23,12 @@ ok()  { pass=$((pass + 1)); msg "ok: $*"; }
 skp() { skip=$((skip + 1)); msg "SKIP: $*"; }
 bad() { fail=$((fail + 1)); msg "FAIL: $*"; }
 
-"$TOP/scripts/apply-series.sh" patched >&2 && ok "series applies to base" || { bad "series does not apply"; echo "check: $pass passed, $fail failed"; exit 1; }
+if ! "$TOP/scripts/apply-series.sh" patched >&2; then
+	bad "series does not apply"
+	echo "check: $pass passed, $fail failed"
+	exit 1
+fi
+ok "series applies to base"
 src=$(tree_dir patched)
 mapfile -t commits < <(git -C "$src" rev-list --reverse "$BASE_TAG"..HEAD)
 
@@ -121,5 +129,26 @@ done
 git -C "$src" checkout -q -f --detach "$head"
 config_full
 [ ${#commits[@]} -eq 0 ] && msg "no patches in patches/series: nothing to bisect"
+
+# Coccinelle on what the whole series changes, base against head; the tree
+# is back at head afterwards.
+if ! command -v spatch >/dev/null; then
+	bad "coccinelle: spatch not installed (Debian package coccinelle)"
+else
+	log=$LOGDIR/check-coccicheck.log
+	rc=0
+	"$TOP/scripts/coccicheck.sh" "$src" "$BASE_TAG" "$head" >"$log" 2>&1 || rc=$?
+	while read -r kind what; do
+		case "$kind" in
+		PASS) ok "coccinelle: $what" ;;
+		FAIL) bad "coccinelle: $what (log: $log)" ;;
+		SKIP) skp "coccinelle: $what" ;;
+		esac
+	done <"$log"
+	grep '^    ' "$log" >&2 || true
+	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL' "$log"; then
+		tail -n 5 "$log" >&2; bad "coccicheck.sh failed (log: $log)"
+	fi
+fi
 echo "check: $pass passed, $fail failed$([ "$skip" -gt 0 ] && echo ", $skip skipped")"
 [ "$fail" -eq 0 ]

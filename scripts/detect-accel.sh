@@ -5,8 +5,10 @@
 # test boot under -accel kvm reaches user space: on machines without nested
 # virtualization /dev/kvm opens and QEMU accepts -accel kvm, but the guest
 # hangs right after the BIOS, so the device node proves nothing.
-# ACCEL=kvm|tcg forces the answer; the probe's result is cached per kernel
-# and QEMU for this work tree.
+# ACCEL=kvm|tcg forces the answer. The probe's result is cached in this work
+# tree, keyed by the guest kernel image (its content), the QEMU binary and
+# version, and the host's kernel release: a new image, an upgraded QEMU or a
+# host reboot into another kernel probes again.
 source "$(dirname "$0")/lib.sh"
 STEP=detect-accel
 kernel=${1:?usage: detect-accel.sh KERNEL}
@@ -18,8 +20,18 @@ auto) ;;
 esac
 hostarch=$(uname -m)
 [ "$arch" = "$hostarch" ] || [ "$arch-$hostarch" = arm64-aarch64 ] || { echo tcg; exit 0; }
-[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo tcg; exit 0; }
-cachef=$WORK/accel-probe
+if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	echo tcg
+	exit 0
+fi
+case "$arch" in
+x86_64) qemu=(qemu-system-x86_64); con=ttyS0 ;;
+arm64) qemu=(qemu-system-aarch64 -M "virt,gic-version=3"); con=ttyAMA0 ;;
+*) die "unsupported ARCH=$arch" ;;
+esac
+qbin=$(command -v "${qemu[0]}") || die "${qemu[0]} not found"
+key=$({ sha256sum <"$kernel"; echo "$qbin"; "$qbin" --version | head -n 1; uname -r; } | sha256sum | cut -c1-16)
+cachef=$WORK/accel-probe-$arch-$key
 [ -f "$cachef" ] && { cat "$cachef"; exit 0; }
 
 probe=$(mktemp -d "$WORK/kvmprobe.XXXXXX")
@@ -29,13 +41,8 @@ cp /bin/busybox "$probe/root/bin/busybox"
 printf '#!/bin/busybox sh\n/bin/busybox echo PIPEPOOL-KVM-OK\n/bin/busybox poweroff -f\n' >"$probe/root/init"
 chmod +x "$probe/root/init"
 ( cd "$probe/root" && find . | cpio -o -H newc --quiet | gzip -1 ) >"$probe/initrd"
-case "$arch" in
-x86_64) qemu=qemu-system-x86_64; con=ttyS0 ;;
-arm64) qemu="qemu-system-aarch64 -M virt,gic-version=3"; con=ttyAMA0 ;;
-esac
 t0=$(date +%s)
-# shellcheck disable=SC2086
-(timeout -k 2 20 $qemu -accel kvm -cpu host -m 256M -smp 1 -kernel "$kernel" -initrd "$probe/initrd" \
+(timeout -k 2 20 "${qemu[@]}" -accel kvm -cpu host -m 256M -smp 1 -kernel "$kernel" -initrd "$probe/initrd" \
 	-append "console=$con panic=-1" -display none -monitor none -no-reboot -nodefaults \
 	-serial "file:$probe/console" </dev/null >/dev/null 2>&1 && true) 2>/dev/null || true
 if grep -q PIPEPOOL-KVM-OK "$probe/console" 2>/dev/null; then

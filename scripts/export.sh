@@ -9,7 +9,7 @@
 # EXPORT_DIR=DIR writes the files there instead of patches/ (send-dry.sh
 # compares that export with what b4 writes).
 source "$(dirname "$0")/lib.sh"
-STEP=export
+STEP="export"
 src=${EXPORT_SRC:-$TOP/linux}
 [ -e "$src/.git" ] || die "no linux/ (run make tree)"
 [ -z "$(git -C "$src" status --porcelain)" ] || die "linux/ has uncommitted changes: commit them first"
@@ -48,5 +48,5 @@ for f in "$tmp"/*.patch; do
 	b=$(basename "$f"); b=${b#v[0-9]*-}
 	mv "$f" "$out/$b"
 done
-ls "$out" | grep -E '^[0-9]{4}-.*\.patch$' | grep -v '^0000-' >"$out/series"
+find "$out" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' -printf '%f\n' | sort >"$out/series"
 msg "exported $n patch(es) + cover letter to ${EXPORT_DIR:-patches/}"

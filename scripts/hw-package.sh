@@ -230,7 +230,7 @@ build_kernel() {
 	rm -f "$out"/*.deb "$out"/*.buildinfo "$out"/*.changes
 	mv "${debs[@]}" "$out"/ || die "cannot move the packages to $out"
 	mv "$hwdir/$arch"/*.buildinfo "$hwdir/$arch"/*.changes "$out"/ 2>/dev/null || true
-	img=$(ls "$out/linux-image-${krel}_"*"_$debarch.deb" 2>/dev/null | grep -v -- '-dbg_' | head -n 1 || true)
+	img=$(find "$out" -maxdepth 1 -name "linux-image-${krel}_*_$debarch.deb" ! -name '*-dbg_*' | sort | head -n 1)
 	[ -n "$img" ] || die "no linux-image-$krel package in $out"
 	dpkg-deb -c "$img" >"$out/linux-image-$krel.contents" || die "cannot list $img"
 	grep -q " \./boot/vmlinuz-$krel\$" "$out/linux-image-$krel.contents" ||

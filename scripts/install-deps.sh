@@ -3,9 +3,12 @@
 # install-deps.sh: install the Debian packages the harness needs.
 source "$(dirname "$0")/lib.sh"
 STEP=deps
+# make selfcheck runs shellcheck and pyflakes3; check.sh's coccinelle gate
+# runs spatch (coccinelle), and ocaml-nox for the semantic patches with
+# OCaml rules (api/check_bq27xxx_data.cocci, null/badzero.cocci).
 pkgs=(gcc make flex bison bc libelf-dev libssl-dev cpio xz-utils gzip git perl python3
       ccache sparse qemu-system-x86 busybox-static stress-ng python3-ply python3-git
-      python3-matplotlib)
+      python3-matplotlib shellcheck pyflakes3 coccinelle ocaml-nox)
 case "${ARCH:-x86_64}" in
 # arm64 guests: cross compiler and static libc for the kernel and the
 # selftests, qemu-system-aarch64; busybox comes from fetch-busybox.sh.

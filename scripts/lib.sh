@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers for the pipe-pool harness scripts. Sourced, never run.
 
 set -euo pipefail
@@ -7,6 +8,7 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=${WORK:-$TOP/work}
 CACHE=${PIPEPOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pipepool}
 KVER_SERIES=${KVER_SERIES:-7.2}
+# shellcheck disable=SC2034 # used by the scripts that source this file
 BASE_TAG=base
 LOGDIR=${LOGDIR:-$WORK/logs}
 mkdir -p "$WORK" "$CACHE" "$LOGDIR"
@@ -64,7 +66,10 @@ kbuild_cc() {
 # clones of this repo) until the calling script exits, so that two kernel
 # builds never share the machine's cores: each would take twice as long and
 # a timed guest run beside them would measure the builds.
+# A caller that already holds the lock (flock "$CACHE/build.lock" CMD, to
+# run several builds in a row) says so with PIPEPOOL_BUILD_LOCK_HELD=1.
 build_lock() {
+	[ "${PIPEPOOL_BUILD_LOCK_HELD:-0}" = 1 ] && return 0
 	exec {BUILD_LOCK_FD}>"$CACHE/build.lock"
 	if ! flock -n "$BUILD_LOCK_FD"; then
 		msg "waiting for another kernel build on this machine ($CACHE/build.lock)"

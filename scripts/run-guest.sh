@@ -12,8 +12,53 @@
 # multi-threaded TCG; icount makes guest time count instructions, one ns
 # each), ACCEL=auto|kvm|tcg (auto: KVM only if a short test boot under KVM
 # reaches user space, see detect-accel.sh), APPEND (extra kernel arguments).
+#
+# The exact QEMU command line goes to $LOGDIR/NAME.qemu.cmd before the boot
+# (one line, shell-quoted: it can be pasted into a shell) and is printed when
+# the guest fails.
+#
+# run-guest.sh --scan CONSOLE: only the console check, on a recorded log:
+# prints the splat lines and exits 1 on a splat (make selfcheck uses it).
 source "$(dirname "$0")/lib.sh"
 STEP=run-guest
+
+splat='BUG:|WARNING:|Oops|Call Trace|Kernel panic|KASAN:|UBSAN:|INFO: task .* blocked|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|general protection fault|Unable to handle kernel'
+
+# scan_console CONSOLE SCAN: 0 when CONSOLE has no kernel splat, else print
+# the first splat lines and return 1. KCSAN reports that do not involve the
+# pipe code are listed, not failed (the kcsan flavor proves the pool's lock
+# rules, not the rest of the kernel): SCAN receives the console without them.
+scan_console() {
+	local console=$1 scan=$1
+	if grep -q 'BUG: KCSAN' "$console"; then
+		scan=$2
+		python3 - "$console" "$scan" <<'PY'
+import re, sys
+text = open(sys.argv[1], errors='replace').read()
+# A report sits between two lines of '=' (after the printk timestamp).
+parts = re.split(r'(?m)^(?:\[\s*\d+\.\d+\]\s*)?=+\s*$', text)
+keep = []
+for part in parts:
+    if 'BUG: KCSAN' in part and 'pipe' not in part:
+        print('ignored (not in pipe code): ' + part.strip().splitlines()[0], file=sys.stderr)
+        continue
+    keep.append(part)
+open(sys.argv[2], 'w').write('\n'.join(keep))
+PY
+	fi
+	if grep -Eq "$splat" "$scan"; then
+		grep -En "$splat" "$scan" | head -n 5 >&2
+		return 1
+	fi
+}
+
+if [ "${1:-}" = --scan ]; then
+	tmp=$(mktemp)
+	trap 'rm -f "$tmp"' EXIT
+	scan_console "${2:?usage: run-guest.sh --scan CONSOLE}" "$tmp"
+	exit
+fi
+
 kernel=${1:?usage: run-guest.sh KERNEL INITRAMFS NAME}
 initrd=${2:?}
 name=${3:?}
@@ -35,9 +80,9 @@ kvm)	qaccel=(-accel kvm -cpu host)
 esac
 if [ "$accel" = tcg ]; then
 	if [ "$clock" = icount ]; then
-		qaccel=(-accel tcg -icount shift=0,sleep=off)
+		qaccel=(-accel tcg -icount "shift=0,sleep=off")
 	else
-		qaccel=(-accel tcg,thread=multi)
+		qaccel=(-accel "tcg,thread=multi")
 	fi
 	qaccel+=(-cpu max)
 fi
@@ -47,12 +92,12 @@ fi
 # 16550 on x86-64; on arm64's virt machine, which has one PL011, a virtio
 # console (virtio-serial over virtio-mmio, hvc0 in the guest).
 case "$arch" in
-x86_64)	qemu=qemu-system-x86_64; mach=(-M q35)
+x86_64)	qemu="qemu-system-x86_64"; mach=(-M q35)
 	chan=(-serial "file:$console" -serial "file:$out")
 	append="console=ttyS0,115200 earlyprintk=serial,ttyS0 pipepool.out=ttyS1" ;;
-arm64)	qemu=qemu-system-aarch64; mach=(-M virt,gic-version=3)
+arm64)	qemu="qemu-system-aarch64"; mach=(-M "virt,gic-version=3")
 	chan=(-serial "file:$console" -chardev "file,id=pipepool-out,path=$out"
-	      -device virtio-serial-device -device virtconsole,chardev=pipepool-out)
+	      -device virtio-serial-device -device "virtconsole,chardev=pipepool-out")
 	append="console=ttyAMA0 earlycon pipepool.out=hvc0" ;;
 *)	die "unsupported ARCH=$arch" ;;
 esac
@@ -61,43 +106,30 @@ loglevel=6
 grep -qs '^CONFIG_KUNIT=y' "$kernel.config" && loglevel=7
 append+=" panic=-1 oops=panic loglevel=$loglevel ${APPEND:-}"
 
+qcmd=(timeout --kill-after=10 "$timeout" "$qemu" "${mach[@]}" "${qaccel[@]}" -smp "$vcpus" -m "$mem"
+      -kernel "$kernel" -initrd "$initrd" -append "$append"
+      -display none -monitor none -no-reboot -nodefaults "${chan[@]}")
+{ printf '%q' "${qcmd[0]}"; printf ' %q' "${qcmd[@]:1}"; echo; } >"$LOGDIR/$name.qemu.cmd"
+# fail MESSAGE: the failure, with the command line that booted the guest.
+fail() {
+	msg "QEMU command line ($LOGDIR/$name.qemu.cmd):"
+	cat "$LOGDIR/$name.qemu.cmd" >&2
+	die "$@"
+}
+
 msg "booting $name: $arch, $vcpus vCPUs, $mem, accel=$accel clock=$clock, timeout ${timeout}s"
 set +e
-timeout --kill-after=10 "$timeout" "$qemu" "${mach[@]}" "${qaccel[@]}" -smp "$vcpus" -m "$mem" \
-	-kernel "$kernel" -initrd "$initrd" -append "$append" \
-	-display none -monitor none -no-reboot -nodefaults \
-	"${chan[@]}" </dev/null >"$LOGDIR/$name.qemu.log" 2>&1
+"${qcmd[@]}" </dev/null >"$LOGDIR/$name.qemu.log" 2>&1
 rc=$?
 set -e
-[ $rc -eq 124 ] || [ $rc -eq 137 ] && die "guest timed out after ${timeout}s (console: $console)"
-[ $rc -ne 0 ] && die "qemu exited with $rc (log: $LOGDIR/$name.qemu.log)"
+{ [ $rc -eq 124 ] || [ $rc -eq 137 ]; } && fail "guest timed out after ${timeout}s (console: $console)"
+[ $rc -ne 0 ] && fail "qemu exited with $rc (log: $LOGDIR/$name.qemu.log)"
 
-splat='BUG:|WARNING:|Oops|Call Trace|Kernel panic|KASAN:|UBSAN:|INFO: task .* blocked|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|general protection fault|Unable to handle kernel'
-# KCSAN reports that do not involve the pipe code are listed, not failed:
-# the kcsan flavor proves the pool's lock rules, not the rest of the kernel.
-scan=$console
-if grep -q 'BUG: KCSAN' "$console"; then
-	scan=$LOGDIR/$name.console.scan
-	python3 - "$console" "$scan" <<'PY'
-import re, sys
-text = open(sys.argv[1], errors='replace').read()
-parts = re.split(r'(?m)^=+\s*$', text)
-keep = []
-for part in parts:
-    if 'BUG: KCSAN' in part and 'pipe' not in part:
-        print('ignored (not in pipe code): ' + part.strip().splitlines()[0], file=sys.stderr)
-        continue
-    keep.append(part)
-open(sys.argv[2], 'w').write('\n'.join(keep))
-PY
-fi
-if grep -Eq "$splat" "$scan"; then
-	grep -En "$splat" "$scan" | head -n 5 >&2
-	die "kernel splat in the guest console (console: $console)"
-fi
-grep -q '^PIPEPOOL-GUEST:' "$out" || die "guest never reached user space (console: $console)"
+scan_console "$console" "$LOGDIR/$name.console.scan" ||
+	fail "kernel splat in the guest console (console: $console)"
+grep -q '^PIPEPOOL-GUEST:' "$out" || fail "guest never reached user space (console: $console)"
 got=$(sed -n 's/^PIPEPOOL-GUEST: .*nproc=\([0-9]*\).*/\1/p' "$out")
-[ "$got" = "$vcpus" ] || die "guest runs $got CPUs, asked for $vcpus (console: $console)"
-grep -q '^PIPEPOOL-EXIT:' "$out" || die "guest job did not finish (output: $out, console: $console)"
+[ "$got" = "$vcpus" ] || fail "guest runs $got CPUs, asked for $vcpus (console: $console)"
+grep -q '^PIPEPOOL-EXIT:' "$out" || fail "guest job did not finish (output: $out, console: $console)"
 echo "accel=$accel clock=$clock vcpus=$vcpus mem=$mem" >"$LOGDIR/$name.env"
 msg "guest done: $out"

@@ -69,8 +69,8 @@ export GIT_COMMITTER_NAME=pipepool GIT_COMMITTER_EMAIL=pipepool@localhost
 if git am -q "${patches[@]}" >"$LOGDIR/send-dry-am.log" 2>&1; then
 	git fetch -q "$src" "refs/heads/$branch"
 	stat=$(git diff --stat HEAD FETCH_HEAD)
-	if [ -z "$stat" ] && [ "$(git rev-parse HEAD^{tree})" = "$(git rev-parse FETCH_HEAD^{tree})" ]; then
-		msg "ok: git am of ${#patches[@]} email(s) onto $BASE_TAG ($base_repo) gives linux/'s $branch tree (git diff --stat empty, tree $(git rev-parse --short HEAD^{tree}))"
+	if [ -z "$stat" ] && [ "$(git rev-parse "HEAD^{tree}")" = "$(git rev-parse "FETCH_HEAD^{tree}")" ]; then
+		msg "ok: git am of ${#patches[@]} email(s) onto $BASE_TAG ($base_repo) gives linux/'s $branch tree (git diff --stat empty, tree $(git rev-parse --short "HEAD^{tree}"))"
 	else
 		echo "$stat" >&2; msg "FAIL: git am of the emails differs from linux/'s $branch"; fail=1
 	fi
@@ -123,4 +123,4 @@ for h in ('From', 'To', 'Cc'):
     print('[send-dry] %s: %s' % (h, ' '.join(str(m[h] or '').split())))
 PY
 [ "$fail" -eq 0 ] || die "send-dry checks failed"
-msg "done: ${#mails[@]} message(s) in $out, nothing sent (README: Sending the series)"
+msg "done: ${#mails[@]} message(s) in $out, nothing sent (docs/sending.md)"

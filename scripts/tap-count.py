@@ -1,63 +1,74 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """tap-count.py FILE...: count the results of kselftest TAP (and KUnit KTAP)
-output. A test with nested results counts by its subtests; a top-level test
-that failed without a failing subtest (crash, timeout) counts as one failure.
+output. Results nest (kselftest's runner prefixes its tests' TAP with "# ",
+KUnit indents suites, cases and parameters by four spaces); a subtest's
+results come before the line of the test that holds them. Every result
+without subtests counts; a result with subtests counts only when it failed
+without a failing subtest (a crash or a timeout), as one failure.
+
+A file whose top-level results do not match its top-level plan ("1..N")
+fails once more: a stream without a plan, or one that stopped early (a
+guest that died in the middle of a test), does not pass on the strength of
+the results it printed before.
+
 Prints failing and skipped lines, then "N passed, N failed[, N skipped]".
 Exit status: 0 when nothing failed and something ran, 1 otherwise."""
 import re
 import sys
 
 RES = re.compile(r'^(?P<ind>(?:# ?|\s)*)(?P<not>not )?ok (?P<n>\d+)\s*-?\s*(?P<desc>[^#]*?)\s*(?:#\s*(?P<dir>\S+)(?P<rest>.*))?$')
+PLAN = re.compile(r'^1\.\.(?P<n>\d+)\s*(?:#.*)?$')
+# KUnit prints through the kernel log: a "[  1.234] " prefix, or, with
+# printk's caller id, "[  1.234][    T1] ".
+STAMP = re.compile(r'^\[\s*\d+\.\d+\](?:\[\s*[CT]\d+\])?\s?')
 
 
 def count(lines):
     passed = failed = skipped = 0
     notes = []
-    nested = []   # results of subtests seen since the last top-level result
+    stack = []   # (depth, a result failed in this subtree) of open results
+    plans = planned = top = 0
     for line in lines:
-        line = line.rstrip('\r\n')
-        # KUnit prints through the kernel log: strip a "[  1.234] " prefix.
-        line = re.sub(r'^\[\s*\d+\.\d+\]\s?', '', line)
+        line = STAMP.sub('', line.rstrip('\r\n'))
+        if PLAN.match(line):
+            plans += 1
+            planned += int(PLAN.match(line).group('n'))
+            continue
         m = RES.match(line)
         if not m:
             continue
-        ind = m.group('ind')
-        directive = (m.group('dir') or '').upper()
-        is_skip = directive.startswith('SKIP')
-        ok = m.group('not') is None
-        if ind:
-            nested.append((ok, is_skip, line))
-            continue
-        # A top-level result closes its nested subtests; only the innermost
-        # level of nesting counts.
-        if nested:
-            depth = max(len(r[2]) - len(r[2].lstrip('# \t')) for r in nested)
-            subs = [r for r in nested if len(r[2]) - len(r[2].lstrip('# \t')) == depth]
-        else:
-            subs = []
-        nested = []
-        if subs:
-            for sok, sskip, sline in subs:
-                if sskip:
-                    skipped += 1
-                    notes.append('SKIP ' + sline.strip('# \t'))
-                elif sok:
-                    passed += 1
-                else:
-                    failed += 1
-                    notes.append('FAIL ' + sline.strip('# \t'))
-            if not ok and not is_skip and all(s[0] or s[1] for s in subs):
+        depth = len(m.group('ind'))
+        is_skip = (m.group('dir') or '').upper().startswith('SKIP')
+        bad = m.group('not') is not None and not is_skip
+        # The results deeper than this one, printed since the last result
+        # at this depth or above, are its subtests.
+        subs = []
+        while stack and stack[-1][0] > depth:
+            subs.append(stack.pop())
+        sub_failed = any(f for _, f in subs)
+        if not depth:
+            top += 1
+        if not subs:
+            if is_skip:
+                skipped += 1
+                notes.append('SKIP ' + line.strip('# \t'))
+            elif bad:
                 failed += 1
-                notes.append('FAIL ' + line)
-        elif is_skip:
-            skipped += 1
-            notes.append('SKIP ' + line)
-        elif ok:
-            passed += 1
-        else:
+                notes.append('FAIL ' + line.strip('# \t'))
+            else:
+                passed += 1
+        elif bad and not sub_failed:
             failed += 1
-            notes.append('FAIL ' + line)
+            notes.append('FAIL ' + line.strip('# \t'))
+        stack.append((depth, bad or sub_failed))
+    ran = passed + failed + skipped
+    if ran and not plans:
+        failed += 1
+        notes.append('FAIL no TAP plan ("1..N") for the results above')
+    elif plans and top != planned:
+        failed += 1
+        notes.append('FAIL %d top-level result(s), the plan says %d (stopped early?)' % (top, planned))
     return passed, failed, skipped, notes
 
 

@@ -13,7 +13,7 @@
 # matters there (CHECK, HOST, DEBUG and KCSAN default to 0; DEBUG=1 adds an
 # arm64 debug guest with 4K pages, KCSAN=1 an arm64 KCSAN guest, untested).
 source "$(dirname "$0")/lib.sh"
-STEP=test
+STEP="test"
 arch=${ARCH:-x86_64}
 variant=${VARIANT:-patched}
 case "$arch" in
@@ -24,6 +24,9 @@ esac
 CHECK=${CHECK:-$def} HOST=${HOST:-$def} DEBUG=${DEBUG:-$def} KCSAN=${KCSAN:-$def}
 t0=$(date +%s)
 "$TOP/scripts/install-deps.sh"
+# The harness's own tests first: seconds, and a parser bug shows up here,
+# not after the guests.
+"$TOP/scripts/selfcheck.py" || die "make selfcheck failed (see above)"
 
 outs=()
 "$TOP/scripts/apply-series.sh" "$variant"
@@ -82,7 +85,7 @@ for fl in "${flavors[@]}"; do
 	name=test-$arch-$fl-$variant
 	"$TOP/scripts/run-guest.sh" "$img" "$initrd" "$name"
 	outs+=("$LOGDIR/$name.out" "$LOGDIR/$name.console.log")
-	# What memcg.idle_footprint measured: the README's page-size table.
+	# What memcg.idle_footprint measured (docs/arm64.md).
 	fp=$(sed -n 's/.*[^0-9]\([0-9][0-9]*\) bytes per idle pipe.*/\1/p' "$LOGDIR/$name.out" | tail -1)
 	msg "$name: kernel $((t2 - t1))s (with any wait for the build lock), guest $(( $(date +%s) - t2 ))s, idle footprint ${fp:-?} bytes per pipe," \
 	    "$(python3 "$TOP/scripts/tap-count.py" "$LOGDIR/$name.out" "$LOGDIR/$name.console.log" | tail -1)"

@@ -10,7 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 STEP=vcpu-study
 for v in ${STUDY_VCPUS:-2 4}; do
-	KERNELS=${KERNELS:-base patched} PRESSURE=none EXTRA_SIZES= ROUNDS=${ROUNDS:-3} \
+	KERNELS=${KERNELS:-base patched} PRESSURE=none EXTRA_SIZES="" ROUNDS=${ROUNDS:-3} \
 		CLOCKS="icount realtime" VCPUS=$v TAG=vcpus$v PLOTS=0 "$TOP/scripts/bench.sh" >/dev/null
 done
 "$TOP/scripts/update-docs.sh"

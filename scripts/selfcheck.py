@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""selfcheck.py [--update]: the harness's own tests ("make selfcheck").
+
+No root, no kernel, seconds. Runs the parsers and report generators on the
+recorded inputs in scripts/fixtures/ and compares their output and exit
+status with the expected files there; runs the console splat check of
+run-guest.sh on recorded consoles; runs shellcheck on scripts/*.sh and
+pyflakes3 on scripts/*.py (Debian packages shellcheck, pyflakes3).
+
+tap-count.py and bench-report.py run inside this process (a Python start
+costs most of a second on a loaded 2-core machine), with their command-line
+arguments and stdout as when run alone.
+
+Prints one block per failure and "selfcheck: N passed, N failed"; exits 1
+when anything failed. --update rewrites the expected files from what the
+scripts print now: review the diff before committing it."""
+import contextlib
+import difflib
+import importlib.util
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FX = os.path.join(TOP, 'scripts', 'fixtures')
+UPDATE = '--update' in sys.argv[1:]
+passed = failed = 0
+
+# tap-count.py cases: the fixture files counted together, as test.sh counts
+# a guest's TAP output and its console.
+TAP = [
+    ('pass', ['kselftest-pass.out', 'kunit-pass.console.log']),
+    ('notok', ['kselftest-notok.out']),
+    ('noplan', ['kselftest-noplan.out']),
+    ('truncated', ['kselftest-truncated.out', 'kunit-pass.console.log']),
+    ('timeout', ['kselftest-timeout.out']),
+    ('kunit-fail', ['kunit-fail.console.log']),
+    ('kunit-crash', ['kunit-crash.console.log']),
+    ('no-tap', ['no-tap.console.log']),
+]
+# run-guest.sh --scan: the exit status wanted (0: clean, 1: splat).
+SCAN = [
+    ('kunit-pass.console.log', 0),
+    ('splat-lockdep.console.log', 1),
+    ('kcsan-elsewhere.console.log', 0),
+    ('kcsan-pipe.console.log', 1),
+    ('kcsan-elsewhere-lockdep.console.log', 1),
+]
+# bench-report.py: records cut from results/ and the modes to compare.
+REPORT = [
+    ('v3-small.jsonl', ['full', 'brief', 'summary-only', 'headline']),
+    ('v72-small.jsonl', ['full', 'brief', 'headline']),
+    ('sweep-small.jsonl', ['full', 'brief']),
+    ('lockstat-small.jsonl', ['lockstat']),
+]
+
+
+def ok():
+    global passed
+    passed += 1
+
+
+def bad(what, detail=''):
+    global failed
+    failed += 1
+    print('selfcheck: FAIL ' + what)
+    if detail:
+        print('\n'.join('    ' + line for line in detail.rstrip('\n').split('\n')[:30]))
+
+
+def load(name):
+    """A script of scripts/ as a module (their names have dashes)."""
+    spec = importlib.util.spec_from_file_location(name.replace('-', '_'),
+                                                  os.path.join(TOP, 'scripts', name + '.py'))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def run_main(mod, argv, cwd=None):
+    """mod.main() as "script ARGV": its stdout and exit status."""
+    out = io.StringIO()
+    old_argv, old_cwd = sys.argv, os.getcwd()
+    sys.argv = [mod.__name__] + argv
+    rc = 0
+    try:
+        if cwd:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            try:
+                rc = mod.main() or 0
+            except SystemExit as e:
+                rc = e.code if isinstance(e.code, int) else 1
+    finally:
+        sys.argv = old_argv
+        os.chdir(old_cwd)
+    return out.getvalue() + 'exit=%d\n' % rc
+
+
+def expect(what, path, got):
+    if UPDATE:
+        with open(path, 'w') as f:
+            f.write(got)
+    if not os.path.exists(path):
+        bad(what, 'no expected output %s (scripts/selfcheck.py --update)' % os.path.relpath(path, TOP))
+        return
+    want = open(path).read()
+    if want == got:
+        ok()
+    else:
+        bad('%s: output differs from %s' % (what, os.path.relpath(path, TOP)),
+            ''.join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), 'expected', 'got')))
+
+
+def lint(name, cmd, files):
+    """One result per file of one run of CMD over all FILES."""
+    if not shutil.which(cmd[0]):
+        bad('%s not installed (Debian package %s)' % (cmd[0], cmd[0]))
+        return
+    res = subprocess.run(cmd + files, cwd=TOP, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = res.stdout.splitlines()
+    for f in files:
+        mine = [line for line in lines if line.startswith(f + ':')]
+        if mine:
+            bad('%s %s' % (name, f), '\n'.join(mine))
+        else:
+            ok()
+    if res.returncode and not any(line.startswith(tuple(f + ':' for f in files)) for line in lines):
+        bad('%s exited with %d' % (name, res.returncode), res.stdout)
+
+
+def main():
+    tap = load('tap-count')
+    for name, files in TAP:
+        expect('tap-count %s' % name, os.path.join(FX, 'tap', name + '.expected'),
+               run_main(tap, files, cwd=os.path.join(FX, 'tap')))
+
+    for console, want in SCAN:
+        rc = subprocess.run([os.path.join(TOP, 'scripts', 'run-guest.sh'), '--scan',
+                             os.path.join(FX, 'tap', console)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+        if rc == want:
+            ok()
+        else:
+            bad('run-guest.sh --scan %s: exit %d, want %d' % (console, rc, want))
+
+    rep = load('bench-report')
+    for records, modes in REPORT:
+        for m in modes:
+            args = ([] if m == 'full' else ['--' + m]) + [os.path.join(FX, 'bench', records)]
+            expect('bench-report %s' % ' '.join(args[:-1] + [records]),
+                   os.path.join(FX, 'bench', '%s.%s.md' % (records[:-len('.jsonl')], m)),
+                   run_main(rep, args))
+    expect('bench-report without records', os.path.join(FX, 'bench', 'empty.expected'),
+           run_main(rep, [os.devnull]))
+
+    # bench-merge.py: a run's two clocks merged from two files give the
+    # same report as the run itself.
+    merge = load('bench-merge')
+    with tempfile.TemporaryDirectory() as tmp:
+        recs = [json.loads(line) for line in open(os.path.join(FX, 'bench', 'sweep-small.jsonl'))]
+        parts = []
+        for clock in ('icount', 'realtime'):
+            parts.append(os.path.join(tmp, clock + '.jsonl'))
+            with open(parts[-1], 'w') as f:
+                f.writelines(json.dumps(r) + '\n' for r in recs if r['clock'] == clock)
+        out = os.path.join(tmp, 'merged.jsonl')
+        run_main(merge, [out] + parts)
+        if not UPDATE:
+            expect('bench-merge of two clocks', os.path.join(FX, 'bench', 'sweep-small.full.md'),
+                   run_main(rep, [out]))
+
+    # The documentation's relative links and their anchors resolve.
+    for doc in ['README.md', 'results/README.md'] + sorted(
+            os.path.join('docs', f) for f in os.listdir(os.path.join(TOP, 'docs')) if f.endswith('.md')):
+        broken = check_links(doc)
+        if broken:
+            bad('links of %s' % doc, '\n'.join(broken))
+        else:
+            ok()
+
+    # Every document is reachable from the README in one step.
+    readme = open(os.path.join(TOP, 'README.md')).read()
+    for doc in sorted(f for f in os.listdir(os.path.join(TOP, 'docs')) if f.endswith('.md')) + ['../results/README.md']:
+        target = os.path.normpath(os.path.join('docs', doc))
+        if '](%s' % target in readme:
+            ok()
+        else:
+            bad('README.md does not link %s' % target)
+
+    # Warnings and errors fail; shellcheck's notes and style hints are advice.
+    sh = sorted(os.path.relpath(f, TOP) for f in glob_scripts('.sh'))
+    lint('shellcheck', ['shellcheck', '-S', 'warning', '-f', 'gcc'], sh)
+    py = sorted(os.path.relpath(f, TOP) for f in glob_scripts('.py'))
+    lint('pyflakes3', ['pyflakes3'], py)
+
+    print('selfcheck: %d passed, %d failed' % (passed, failed))
+    return 1 if failed else 0
+
+
+def slug(heading):
+    """GitHub's anchor of a Markdown heading."""
+    return re.sub(r'[^a-z0-9 _-]', '', heading.strip().lower()).replace(' ', '-')
+
+
+def check_links(doc):
+    """The relative links of DOC whose file or #anchor does not exist."""
+    path = os.path.join(TOP, doc)
+    if not os.path.exists(path):
+        return ['%s does not exist' % doc]
+    text = open(path).read()
+    broken = []
+    for target in re.findall(r'\]\(([^)\s]+)\)', text):
+        if re.match(r'^[a-z]+:', target):
+            continue
+        file, _, anchor = target.partition('#')
+        dest = os.path.normpath(os.path.join(os.path.dirname(path), file)) if file else path
+        if not os.path.exists(dest):
+            broken.append('%s: no such file' % target)
+        elif anchor and dest.endswith('.md'):
+            heads = {slug(h) for h in re.findall(r'(?m)^#+\s+(.*)$', open(dest).read())}
+            if anchor not in heads:
+                broken.append('%s: no such heading' % target)
+    return broken
+
+
+def glob_scripts(ext):
+    d = os.path.join(TOP, 'scripts')
+    return [os.path.join(d, f) for f in os.listdir(d) if f.endswith(ext) and not re.match(r'^\.', f)]
+
+
+if __name__ == '__main__':
+    sys.exit(main())
