@@ -35,12 +35,14 @@ CGS="w1 w2 r fifo"
 # What fail_page_alloc does to the marked tasks: 10% of every 10th page
 # allocation (1%), as many times as it takes (TIMES only counts them).
 FAIL_PROB=${SOAK_FAIL_PROB:-10} FAIL_INTERVAL=${SOAK_FAIL_INTERVAL:-10} FAIL_TIMES=1000000000
-# memory.current of an emptied cgroup after drop_caches and a forced drain
-# of the per-CPU charge caches (memory.high=0): what may stay charged is a
-# few slab objects freed after an RCU grace period or still cached in a
-# per-CPU object stock, far less than one page per CPU; a pool that leaks
-# pages leaks one per pipe or per write, thousands over a soak.
-SLACK_KB=${SOAK_SLACK_KB:-$((4 * $(nproc)))}
+# memory.current of an emptied cgroup after drop_caches and drains of the
+# per-CPU charge caches (memory.high=0) may still hold what those caches
+# held: up to MEMCG_CHARGE_BATCH (64) pages per CPU (memcg_stock). On plain
+# 7.3 (non-debug guest) 0-48 KiB stayed, charges no memory.stat counter
+# explains, the same after 5 s and after 20 s of soak-pipe (four times the
+# pipes): caching, not a leak. A pool that leaks leaks a page per pipe or
+# per write, and the soak makes hundreds of thousands of both.
+SLACK_KB=${SOAK_SLACK_KB:-$((64 * 4 * $(nproc)))}
 splat='BUG:|WARNING:|Oops|Call Trace|Kernel panic|KASAN:|UBSAN:|INFO: task .* blocked|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|general protection fault|Unable to handle kernel'
 PLAN=15
 n=0 nfail=0
@@ -51,6 +53,12 @@ tap() {	# tap 0|1 DESCRIPTION
 }
 diag() { sed 's/^/# /' "$@"; }
 now() { date +%s; }
+
+# The load runs at nice 0, this shell above it: under TCG it would
+# otherwise wait many seconds per settling pass behind 200 busy processes.
+LOAD=""
+renice -n -10 -p $$ >/dev/null 2>&1 && LOAD="nice -n 10"
+export LOAD
 
 echo "TAP version 13"
 echo "1..$PLAN"
@@ -88,11 +96,13 @@ setup() {
 run_sng() {
 	local name=$1 c=$2 t=$3
 	shift 3
+	rm -f "$W/$name.pid"
+	: >"$W/$c.wrapper"
 	# shellcheck disable=SC2046 # one "--STRESSOR 1" pair of words each
 	# The pid file is written before the shell joins the cgroup, so that
 	# its page cache is not charged there.
 	sh -c 'echo $$ >"$1"; echo $$ >"$2/cgroup.procs" || exit 1; shift 2; cd /soak-tmp
-	       stress-ng "$@"; echo "stress-ng-rc=$?"' sh \
+	       $LOAD stress-ng "$@"; echo "stress-ng-rc=$?"' sh \
 		"$W/$name.pid" "$cg/$c" $(for s in $STRESSORS; do echo "--$s 1"; done) \
 		--verify --metrics-brief --timeout "${t}s" --temp-path /soak-tmp "$@" 2>&1 |
 		cat >"$W/$name.log" &
@@ -109,10 +119,13 @@ ppid_of() {
 	pp=$4
 }
 
-# Move the processes a stressor forked (grandchildren of the stress-ng main
-# process) from writer cgroup $1 to r; print how many processes are in $1.
+# Move the processes a stressor forked to read (grandchildren of the
+# stress-ng main process: the pipe stressor's reader, tee's writer and
+# reader) from writer cgroup $1 to r; print how many processes are in $1.
+# pipeherd's 100 token passers, which read and write, stay: moving a process
+# takes a while (cgroup migration waits for RCU) and they would eat the phase.
 move_readers() {
-	local c=$1 wrap p pp e all="" main=" " workers=" "
+	local c=$1 wrap p pp e k all="" main=" " workers=" " kids
 	wrap=$(cat "$W/$c.wrapper" 2>/dev/null)
 	for p in $(cat $cg/$c/cgroup.procs); do
 		ppid_of "$p" || continue
@@ -122,8 +135,14 @@ move_readers() {
 	for e in $all; do
 		case "$main" in *" ${e#*:} "*) workers="$workers${e%:*} " ;; esac
 	done
-	for e in $all; do
-		case "$workers" in *" ${e#*:} "*) echo "${e%:*}" >$cg/r/cgroup.procs 2>/dev/null ;; esac
+	for p in $workers; do
+		kids=""
+		k=0
+		for e in $all; do
+			[ "${e#*:}" = "$p" ] && { kids="$kids ${e%:*}"; k=$((k + 1)); }
+		done
+		[ $k -le 2 ] || continue
+		for e in $kids; do echo "$e" 2>/dev/null >$cg/r/cgroup.procs; done
 	done
 	cat $cg/$c/cgroup.procs | wc -l
 }
@@ -138,25 +157,32 @@ mark_writers() {
 		ppid_of "$p" || continue
 		[ -n "$wrap" ] && [ "$pp" = "$wrap" ] && continue
 		for t in /proc/$p/task/*; do
-			echo 1 >"$t/make-it-fail" 2>/dev/null && k=$((k + 1))
+			echo 1 2>/dev/null >"$t/make-it-fail" && k=$((k + 1))
 		done
 	done
 	echo $k
 }
 
-# settle FAIL: wait until stress-ng has forked all it forks (the process count
-# of w1 and w2 is the same twice in a row), move the forked ones to r, and
-# with FAIL=1 mark what is left in w1 and w2 (the writers).
+# settle FAIL LIMIT: wait (at most LIMIT seconds) until stress-ng has forked
+# all it forks (the process count of w1 and w2 is the same twice in a row),
+# moving the forked ones to r, and with FAIL=1 mark what is left in w1 and
+# w2 (the writers).
 settle() {
-	local i=0 prev=-1 cur
-	for c in w1 w2; do cat "$W/sng-$c.pid" >"$W/$c.wrapper" 2>/dev/null; done
-	while [ $i -lt 30 ]; do
+	local t0 i=0 prev=-1 cur a b passes=""
+	t0=$(now)
+	while [ $(($(now) - t0)) -lt "$2" ]; do
 		sleep 2
-		cur=$(( $(move_readers w1) + $(move_readers w2) ))
+		i=$((i + 1))
+		# The wrappers write their pid files once they run.
+		for c in w1 w2; do [ -s "$W/$c.wrapper" ] || cat "$W/sng-$c.pid" >"$W/$c.wrapper" 2>/dev/null; done
+		a=$(move_readers w1)
+		b=$(move_readers w2)
+		cur=$((a + b))
+		passes="$passes $a+$b"
 		[ "$cur" = "$prev" ] && [ "$cur" -gt 0 ] && break
-		prev=$cur i=$((i + 1))
+		prev=$cur
 	done
-	echo "# settled after $((i * 2 + 2)) s: $(wc -l <$cg/w1/cgroup.procs) processes in w1, $(wc -l <$cg/w2/cgroup.procs) in w2, $(wc -l <$cg/r/cgroup.procs) in r"
+	echo "# settled after $(($(now) - t0)) s (processes in w1+w2 per pass:$passes): $(wc -l <$cg/w1/cgroup.procs) in w1, $(wc -l <$cg/w2/cgroup.procs) in w2, $(wc -l <$cg/r/cgroup.procs) in r"
 	if [ "$1" = 1 ]; then
 		echo "# marked make-it-fail: $(mark_writers w1) tasks in w1, $(mark_writers w2) in w2"
 	fi
@@ -237,11 +263,11 @@ t0=$(now)
 echo "# phase A: ${ta} s, no fault injection"
 run_sng sng-w1 w1 "$ta"
 run_sng sng-w2 w2 "$ta" --pipe-data-size 4096 --pipe-size 1048576
-"$bin" stream "$ta" $cg/w1 $cg/w2 -r $cg/r >$W/stream-A.log 2>&1 &
+$LOAD "$bin" stream "$ta" $cg/w1 $cg/w2 -r $cg/r >$W/stream-A.log 2>&1 &
 sp=$!
-sh -c 'echo $$ >"$1/cgroup.procs" || exit 1; shift; exec "$@"' sh $cg/fifo "$bin" fifo "$ta" /soak-fifo 2>&1 | cat >$W/fifo-A.log &
+sh -c 'echo $$ >"$1/cgroup.procs" || exit 1; shift; exec "$@"' sh $cg/fifo $LOAD "$bin" fifo "$ta" /soak-fifo 2>&1 | cat >$W/fifo-A.log &
 fp=$!
-settle 0
+settle 0 $((ta / 2))
 wd=$(watchdog $((ta + 120)))
 wait "$(cat $W/sng-w1.cat)" "$(cat $W/sng-w2.cat)"
 wait $sp; src=$?
@@ -268,9 +294,9 @@ else
 	fok=1
 	diag $W/fail.err
 fi
-"$bin" stream "$tb" $cg/w1 $cg/w2 -r $cg/r -f >$W/stream-B.log 2>&1 &
+$LOAD "$bin" stream "$tb" $cg/w1 $cg/w2 -r $cg/r -f >$W/stream-B.log 2>&1 &
 sp=$!
-sh -c 'echo $$ >"$1/cgroup.procs" || exit 1; shift; exec "$@"' sh $cg/fifo "$bin" fifo "$tb" /soak-fifo -f 2>&1 | cat >$W/fifo-B.log &
+sh -c 'echo $$ >"$1/cgroup.procs" || exit 1; shift; exec "$@"' sh $cg/fifo $LOAD "$bin" fifo "$tb" /soak-fifo -f 2>&1 | cat >$W/fifo-B.log &
 fp=$!
 wd=$(watchdog $((tb + 120)))
 rounds=0
@@ -280,7 +306,7 @@ while [ $((end - $(now))) -ge 20 ]; do
 	rounds=$((rounds + 1))
 	run_sng sng-w1 w1 "$left"
 	run_sng sng-w2 w2 "$left" --pipe-data-size 4096 --pipe-size 1048576
-	settle 1
+	settle 1 $((left / 2))
 	wait "$(cat $W/sng-w1.cat)" "$(cat $W/sng-w2.cat)"
 	mv $W/sng-w1.log $W/sngB-w1-$rounds.log
 	mv $W/sng-w2.log $W/sngB-w2-$rounds.log
@@ -319,10 +345,10 @@ for c in $CGS; do
 	base=$(cat $W/base-$c)
 	# memory.high below the usage drains the per-CPU charge caches first
 	# (memory_high_write), then reclaims; nothing is killed.
-	echo 0 >$cg/$c/memory.high
-	echo max >$cg/$c/memory.high
+	first=$(cat $cg/$c/memory.current)
 	i=0
-	while cur=$(cat $cg/$c/memory.current); [ $((cur - base)) -gt $((SLACK_KB * 1024)) ] && [ $i -lt 20 ]; do
+	while echo 0 >$cg/$c/memory.high; echo max >$cg/$c/memory.high
+	      cur=$(cat $cg/$c/memory.current); [ $((cur - base)) -gt $((SLACK_KB * 1024)) ] && [ $i -lt 20 ]; do
 		sleep 1; i=$((i + 1))
 		echo 2 >/proc/sys/vm/drop_caches
 	done
@@ -332,7 +358,9 @@ for c in $CGS; do
 		r=1
 		echo "# $c: $(cat $cg/$c/cgroup.procs | wc -l) processes left; memory.stat:"
 		grep -Ev ' 0$' $cg/$c/memory.stat | head -n 30 | diag
+		echo "# $c: memory.events: $(tr '\n' ' ' <$cg/$c/memory.events)"
 	fi
+	echo "# $c: memory.current $first before the drains, $cur after"
 	tap $r "memcg $c: memory.current back to its baseline: $base -> $cur bytes (slack ${SLACK_KB} KiB) after ${i} s"
 done
 for c in $CGS; do rmdir $cg/$c; done
