@@ -552,8 +552,8 @@ static void *fifo_thread(void *arg)
 					continue;
 				}
 				atomic_fetch_add(&c->churn_opens, 1);
-				if (i & 1)
-					(void)!write(fd, path, 1);
+				if ((i & 1) && write(fd, path, 1) < 0 && errno == ENOMEM)
+					atomic_fetch_add(&c->enomem, 1);
 				close(fd);
 			}
 		} else {
