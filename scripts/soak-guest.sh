@@ -261,7 +261,8 @@ tap 0 "setup: stress-ng $(stress-ng --version | awk '{ print $3 }'), memory cgro
 
 # Phase lengths: what is left after 30 s for settling and the checks.
 t=$((secs - 30))
-[ $t -lt 40 ] && t=40
+# (stress-ng's pipeherd takes 10-20 s to start under TCG: phases of 45 s.)
+[ $t -lt 90 ] && t=90
 ta=$((t / 2)) tb=$((t - t / 2))
 
 # ---- phase A ----
