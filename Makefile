@@ -9,7 +9,7 @@ export ARCH
 .PHONY: help test test-all bench tree export check clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests
 
 help:
-	@echo "make test     build Linux $(or $(KVER_SERIES),7.2) + patches/, run the pipe kselftests in a guest, run the quality gates"
+	@echo "make test     build Linux $(or $(KVER_SERIES),7.3) + patches/, run the pipe kselftests in a guest, run the quality gates"
 	@echo "make test ARCH=arm64   the same on cross-built arm64 guests, 4K and 64K pages (PAGES=4K|64K for one)"
 	@echo "make test-all  make test on x86-64, then on arm64 (4K and 64K pages)"
 	@echo "make bench    pipe_bench: base vs patched vs pool73, icount and realtime clocks (QUICK=1: one round, icount, < 15 min;"

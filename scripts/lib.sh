@@ -6,7 +6,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=${WORK:-$TOP/work}
 CACHE=${PIPEPOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pipepool}
-KVER_SERIES=${KVER_SERIES:-7.2}
+KVER_SERIES=${KVER_SERIES:-7.3}
 BASE_TAG=base
 LOGDIR=${LOGDIR:-$WORK/logs}
 mkdir -p "$WORK" "$CACHE" "$LOGDIR"
