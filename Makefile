@@ -12,7 +12,7 @@ help:
 	@echo "make test     build Linux $(or $(KVER_SERIES),7.3) + patches/, run the pipe kselftests in a guest, run the quality gates"
 	@echo "make test ARCH=arm64   the same on cross-built arm64 guests, 4K and 64K pages (PAGES=4K|64K for one)"
 	@echo "make test-all  make test on x86-64, then on arm64 (4K and 64K pages)"
-	@echo "make bench    pipe_bench: base vs patched vs pool73, icount and realtime clocks (QUICK=1: one round, icount, < 15 min;"
+	@echo "make bench    pipe_bench: base vs patched vs v72 (Linux 7.2), icount and realtime clocks (QUICK=1: one round, icount, < 15 min;"
 	@echo "              LOCKSTAT=1: pipe->mutex lock statistics; KERNELS, PRESSURE, CLOCKS, ROUNDS, DURATION, VCPUS, JOBS)"
 	@echo "make tree     linux/: base commit + patches/ on branch pipe-pool, for editing"
 	@echo "make export   regenerate patches/ from linux/"

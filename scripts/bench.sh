@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench.sh: what "make bench" runs. Builds the kernels named in KERNELS
-# (default "base patched pool73"; pool73 is Linux 7.3's pool on the same 7.2
-# base, see make-pool73.sh), boots them in turn, kernels interleaved within
-# each round (base patched pool73 base patched pool73 ...), for ROUNDS rounds,
+# (default "base patched v72": Linux KVER_SERIES, the same with patches/,
+# and Linux 7.2 from Debian's linux-source-7.2, the older reference; see
+# apply-series.sh), boots them in turn, kernels interleaved within each
+# round (base patched v72 base patched v72 ...), for ROUNDS rounds,
 # in every clock of CLOCKS, and runs one pipe_bench invocation per pressure
 # mode of PRESSURE over the bench shape. Every cell of every boot is one JSON
 # record in results/bench-DATE.jsonl (with the write/read latency histograms
@@ -16,7 +17,7 @@
 # EXTRA_CELLS (default "1x1 5x5") at each size of EXTRA_SIZES ("512 4K 1M").
 #
 # Variables (defaults in brackets; QUICK=1 changes the ones marked *):
-#   KERNELS     [base patched pool73]
+#   KERNELS     [base patched v72]
 #   PRESSURE*   [none stress-ng memcg memcg-high]      QUICK: none memcg
 #   CLOCKS*     [icount realtime]                      QUICK: icount
 #               (CLOCK=X alone still means CLOCKS=X)
@@ -38,7 +39,7 @@ source "$(dirname "$0")/lib.sh"
 STEP=bench
 # The kernels under test run no KUnit suite at boot.
 export KUNIT=0
-kernels=${KERNELS:-base patched pool73}
+kernels=${KERNELS:-base patched v72}
 lockstat=${LOCKSTAT:-0}
 if [ "${QUICK:-0}" = 1 ]; then
 	rounds=${ROUNDS:-1}; dur=${DURATION:-0.5}; pressure=${PRESSURE:-none memcg}

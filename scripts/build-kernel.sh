@@ -7,8 +7,10 @@
 # configs/FLAVOR.config for each FLAVOR, + configs/kunit.config when the
 # tree has the series' KUnit suite and KUNIT is not 0. Prints the image path.
 #
-# The build directory is build/ARCH-FLAVORS, shared by the variants, which
-# Kbuild's dependency tracking keeps incremental and correct. The image is
+# The build directory is build/ARCH-FLAVORS, shared by the variants of
+# KVER_SERIES, which Kbuild's dependency tracking keeps incremental and
+# correct; a variant of another series (v72) has its own,
+# build/ARCH-FLAVORS-X.Y. The image is
 # copied to build/images/, named after the arch, flavors, variant and the
 # hashes of the fragments and of the applied series, so a kernel is never
 # mistaken for another.
@@ -24,7 +26,7 @@ stamp=$(cat "$src/.pipepool-series" 2>/dev/null || true)
 
 fname=guest
 [ ${#flavors[@]} -gt 0 ] && fname=$(IFS=-; echo "${flavors[*]}")
-bdir=$TOP/build/$arch-$fname
+bdir=$TOP/build/$arch-$fname$(series_suffix "$variant")
 mkdir -p "$bdir"
 
 case "$arch" in

@@ -42,8 +42,31 @@ need_pkgs() {
 		{ tail -n 20 "$log" >&2; die "apt-get install failed (log: $log)"; }
 }
 
-# The one source tree all variants are built from (see apply-series.sh).
-tree_dir() { echo "$WORK/trees/src"; }
+# variant_series VARIANT: the Linux series whose Debian linux-source the
+# tree of VARIANT comes from. "vXY" (v72) is Linux X.Y with nothing applied,
+# an older reference; every other variant (base, patched, patched-N) is
+# KVER_SERIES.
+variant_series() {
+	case "$1" in
+	v[0-9][0-9]*) local v=${1#v}; echo "${v:0:1}.${v:1}" ;;
+	*) echo "$KVER_SERIES" ;;
+	esac
+}
+
+# series_suffix VARIANT: "" for the variants of KVER_SERIES, "-X.Y" for a
+# variant of another series. It names that series' own source tree and
+# build directories, so that building the reference never switches the
+# series' tree and build directories to other sources (each switch would
+# rebuild everything).
+series_suffix() {
+	local s
+	s=$(variant_series "$1")
+	[ "$s" = "$KVER_SERIES" ] || echo "-$s"
+}
+
+# tree_dir VARIANT: the source tree VARIANT is built from (see
+# apply-series.sh): one worktree shared by the variants of a series.
+tree_dir() { echo "$WORK/trees/src$(series_suffix "${1:-patched}")"; }
 
 # A short content hash of files, for keying build products.
 hash_files() { cat "$@" 2>/dev/null | sha256sum | cut -c1-12; }
