@@ -6,7 +6,7 @@ The tables of the cover letter, the README and results/*.md, from the
 pipe_bench records that bench.sh writes (one per kernel x cell x round).
 
 Records are grouped by configuration (clock, vCPUs); for each configuration,
-kernel pair (patched/base, patched/pool73, pool73/base) and pressure mode,
+kernel pair (patched/base, patched/v72, v72/base) and pressure mode,
 each cell gets the median of the per-round throughput ratios, their min-max
 and a 95% bootstrap confidence interval of that median. A cell whose interval
 contains 1.0 is "no significant change"; otherwise "faster" or "slower".
@@ -94,10 +94,12 @@ class Data:
         self.cfgs = sorted(self.cells, key=lambda c: (order.get(c[0], 9), c[0], c[1]))
         others = [v for v in self.variants if v != baseline]
         self.pairs = [(v, baseline) for v in others]
-        if 'patched' in self.variants and 'pool73' in self.variants and baseline != 'pool73':
+        # The reference kernel: v72 (Linux 7.2); pool73 in records of series v3.
+        ref = next((v for v in ('v72', 'pool73') if v in self.variants), None)
+        if 'patched' in self.variants and ref and baseline != ref:
             self.pairs.insert(1 if self.pairs and self.pairs[0][0] == 'patched' else 0,
-                              ('patched', 'pool73'))
-        self.pairs.sort(key=lambda pr: {('patched', baseline): 0, ('patched', 'pool73'): 1}.get(pr, 2))
+                              ('patched', ref))
+        self.pairs.sort(key=lambda pr: {('patched', baseline): 0, ('patched', ref): 1}.get(pr, 2))
 
     def ratio(self, cfg, key, v, base):
         """dict with the per-round ratios and statistics, or None."""
@@ -227,8 +229,8 @@ def print_headline(d, cfg):
 def print_alloc(d, cfg):
     print(f'### Page allocator calls / frees per MiB piped ({cfg_name(cfg)}, median over rounds)')
     print()
-    vs = [v for v in ('base', 'pool73', 'patched') if v in d.variants] + \
-         [v for v in d.variants if v not in ('base', 'pool73', 'patched')]
+    vs = [v for v in ('base', 'v72', 'pool73', 'patched') if v in d.variants] + \
+         [v for v in d.variants if v not in ('base', 'v72', 'pool73', 'patched')]
     print('| pressure | size | w x r | ' + ' | '.join(f'{v} allocs / frees' for v in vs) + ' |')
     print('|---|---|---|' + '---|' * len(vs))
     for key in sorted(d.cells[cfg], key=cell_key):
@@ -309,7 +311,7 @@ def print_lockstat(recs):
     print('Medians over rounds. "acq/MiB": acquisitions per MiB piped; "cont %": contentions per '
           'acquisition; wait and hold times are per acquisition (wait also per contention), in microseconds.')
     print()
-    vs = [v for v in ('base', 'pool73', 'patched') if v in {r['variant'] for r in recs}]
+    vs = [v for v in ('base', 'v72', 'pool73', 'patched') if v in {r['variant'] for r in recs}]
     cells = defaultdict(lambda: defaultdict(list))
     for r in recs:
         key = (r['pressure'], r['msg_size'], r['packet'], r['writers'], r['readers'])
