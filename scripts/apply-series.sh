@@ -42,9 +42,22 @@ v[0-9][0-9]*)
 esac
 
 want=$variant:$( { git -C "$repo" rev-parse "$BASE_TAG"; cat "${patches[@]}" /dev/null; } | sha256sum | cut -c1-12)
-stamp=$(cat "$tree/.pipepool-series" 2>/dev/null || true)
-if [ -d "$tree" ] && [ "${stamp% *}" = "$want" ] && [ "${stamp#* }" = "$(git -C "$tree" rev-parse HEAD)" ] &&
-   [ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
+up_to_date() {
+	local stamp
+	stamp=$(cat "$tree/.pipepool-series" 2>/dev/null || true)
+	[ -d "$tree" ] && [ "${stamp% *}" = "$want" ] &&
+	[ "${stamp#* }" = "$(git -C "$tree" rev-parse HEAD 2>/dev/null)" ] &&
+	[ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ]
+}
+if up_to_date; then
+	msg "$variant tree up to date ($tree)"
+	exit 0
+fi
+# The tree is about to change under any build that reads it (another
+# script of this clone may be building a kernel from it): switch it only
+# while no kernel build runs, and look again once the lock is ours.
+build_lock
+if up_to_date; then
 	msg "$variant tree up to date ($tree)"
 	exit 0
 fi

@@ -87,8 +87,14 @@ done
 kst=$("$TOP/scripts/build-selftests.sh" patched)
 pbhelp=$("$kst/pipe/pipe_bench" --help 2>&1 || true)
 grep -q -- --cells <<<"$pbhelp" || die "pipe_bench has no --cells: patches/ lacks the pipe_bench patch"
-# shellcheck disable=SC1090
-. "$CACHE/linux-source-$KVER_SERIES.env"
+# The Debian package each kernel's source came from, for its records.
+declare -A kpkg kpkgver
+for k in $kernels; do
+	# shellcheck disable=SC1090
+	kpkg[$k]=$(. "$CACHE/linux-source-$(variant_series "$k").env" && echo "$SRC_PKG")
+	# shellcheck disable=SC1090
+	kpkgver[$k]=$(. "$CACHE/linux-source-$(variant_series "$k").env" && echo "$SRC_PKG_VERSION")
+done
 
 lsopt=
 [ "$lockstat" = 1 ] && lsopt=--lock-stat
@@ -153,16 +159,25 @@ for r in recs:
         print(f"zero bytes moved: {r['pressure']} {r['writers']}x{r['readers']} {r['msg_size']} B (kept)", file=sys.stderr)
 PY
 	fi
-	python3 - "$LOGDIR/$name.out" "$part" <<PY
+	# The record's metadata as NAME=VALUE arguments (NAME:num=VALUE: a
+	# number), never pasted into the program: a value holding a quote or a
+	# backslash (a CPU model name, BENCH_ARGS) stays a value.
+	python3 - "$LOGDIR/$name.out" "$part" \
+		variant="$k" flavor="${flavor[*]}" round:num="$r" clock="$clock" accel="$accel" \
+		vcpus:num="$vcpus" mem="$mem" pkg="${kpkg[$k]}" pkg_version="${kpkgver[$k]}" \
+		image="$(basename "${img[$k]}")" date="$stamp" tag="${TAG:-}" \
+		host_cpu="$host_cpu" host_cores:num="$host_cores" host_mem="$host_mem" \
+		qemu="$qemu_version" host_load_start="$load0" host_load_end="$(loadavg)" \
+		host_builds_start:num="$busy0" host_builds_end:num="$(builds_running)" \
+		boot_wall_s:num="$(( $(date +%s) - ts ))" duration_arg:num="$dur" jobs:num="$par" <<'PY'
 import json, sys
 path, part = sys.argv[1], sys.argv[2]
-meta = dict(variant="$k", flavor="${flavor[*]}", round=$r, clock="$clock", accel="$accel",
-            vcpus=$vcpus, mem="$mem", pkg="$SRC_PKG", pkg_version="$SRC_PKG_VERSION",
-            image="$(basename "${img[$k]}")", date="$stamp", tag="${TAG:-}",
-            host_cpu="$host_cpu", host_cores=$host_cores, host_mem="$host_mem",
-            qemu="$qemu_version", host_load_start="$load0", host_load_end="$(loadavg)",
-            host_builds_start=$busy0, host_builds_end=$(builds_running),
-            boot_wall_s=$(( $(date +%s) - ts )), duration_arg=$dur, jobs=$par)
+meta = {}
+for arg in sys.argv[3:]:
+    key, val = arg.split('=', 1)
+    if key.endswith(':num'):
+        key, val = key[:-4], int(val) if val.lstrip('-').isdigit() else float(val)
+    meta[key] = val
 n = 0
 recs = []
 for line in open(path, errors='replace'):

@@ -63,6 +63,10 @@ if [ -z "${REBUILD:-}" ] && [ -s "$img" ] && [ -s "$img.config" ] && [ -f "$bdir
 	exit 0
 fi
 build_lock
+# The tree may have been switched while this script waited for the lock
+# (apply-series.sh switches it only under the lock, so not while we hold it).
+[ "$(cat "$src/.pipepool-series" 2>/dev/null || true)" = "$stamp" ] ||
+	die "tree $src changed to $(cut -d: -f1 "$src/.pipepool-series" 2>/dev/null) while waiting for the build lock (run apply-series.sh $variant)"
 log=$LOGDIR/build-$arch-$fname.log
 : >"$log"
 if [ "$(cat "$bdir/.pipepool-config" 2>/dev/null)" != "$cfgkey" ] || [ ! -f "$bdir/.config" ]; then

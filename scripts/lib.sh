@@ -89,6 +89,10 @@ kbuild_cc() {
 # a timed guest run beside them would measure the builds.
 # A caller that already holds the lock (flock "$CACHE/build.lock" CMD, to
 # run several builds in a row) says so with PIPEPOOL_BUILD_LOCK_HELD=1.
+# apply-series.sh takes the lock too: it switches the source tree a build
+# reads. build_lock sets PIPEPOOL_BUILD_LOCK_HELD=1 for the scripts the
+# holder runs (hw-package.sh runs apply-series.sh under it), so that they
+# do not wait for their own caller.
 build_lock() {
 	[ "${PIPEPOOL_BUILD_LOCK_HELD:-0}" = 1 ] && return 0
 	exec {BUILD_LOCK_FD}>"$CACHE/build.lock"
@@ -96,6 +100,7 @@ build_lock() {
 		msg "waiting for another kernel build on this machine ($CACHE/build.lock)"
 		flock "$BUILD_LOCK_FD"
 	fi
+	export PIPEPOOL_BUILD_LOCK_HELD=1
 }
 
 # The Debian archive URI from this machine's apt sources (deb822 or one-line).
