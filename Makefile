@@ -6,7 +6,7 @@ SHELL := /bin/bash
 ARCH ?= x86_64
 export ARCH
 
-.PHONY: help test test-all bench tree export check clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests
+.PHONY: help test test-all bench tree export check clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests fresh-machine
 
 help:
 	@echo "make test     build Linux $(or $(KVER_SERIES),7.3) + patches/, run the pipe kselftests in a guest, run the quality gates"
@@ -27,6 +27,9 @@ test:
 
 test-all:
 	@scripts/test-all.sh
+
+fresh-machine:
+	@scripts/fresh-machine.sh
 
 bench:
 	@scripts/bench.sh

@@ -40,6 +40,9 @@ basename                             coreutils               all
 cat                                  coreutils               all
 chmod                                coreutils               all
 chroot                               coreutils               fresh
+env                                  coreutils               all
+realpath                             coreutils               fresh
+touch                                coreutils               all
 comm                                 coreutils               all
 cp                                   coreutils               all
 cut                                  coreutils               all
@@ -68,6 +71,7 @@ wc                                   coreutils               all
 sed                                  sed                     all
 grep                                 grep                    all
 find                                 findutils               all
+xargs                                findutils               all
 tar                                  tar                     all
 gzip                                 gzip                    all
 flock                                util-linux              all
@@ -233,10 +237,11 @@ kill let local logout mapfile popd printf pushd pwd read readarray readonly retu
 source suspend test times trap true type typeset ulimit umask unalias unset wait [ [[ . : case
 esac for select in function coproc } fi done'''.split())
 # Words after which the next word is the command.
-PREFIXES = {'exec', 'time', 'nice', 'env', 'sudo', 'builtin', 'then', 'do', 'else', 'elif', 'if',
-            'while', 'until', '!', '{', 'xargs', 'chroot', 'unshare'}
+PREFIXES = {'exec', 'time', 'builtin', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{'}
+# Commands that run the command after their options.
+CMDPREFIX = {'env', 'nice', 'nohup', 'setsid', 'sudo', 'xargs', 'unshare', 'stdbuf'}
 # Commands that run another one after their options and one argument.
-ARGPREFIX = {'timeout', 'flock', 'setsid', 'nohup', 'stdbuf'}
+ARGPREFIX = {'timeout', 'flock', 'chroot'}
 
 
 def strip_heredocs(text, makefile):
@@ -407,12 +412,13 @@ for p in files:
                 words.pop(0)
             elif w == 'command':
                 words = [] if words[1:2] == ['-v'] else words[1:]
-            elif w in ARGPREFIX:
+            elif w in ARGPREFIX or w in CMDPREFIX:
                 cmds.append(w)
                 words.pop(0)
-                while words and words[0].startswith('-'):
+                while words and (words[0].startswith('-') or '=' in words[0]):
                     words.pop(0)
-                words = words[1:]
+                if w in ARGPREFIX:
+                    words = words[1:]
             else:
                 cmds.append(w)
                 break
