@@ -16,7 +16,7 @@ KNOWN_SETTINGS := \
 	BUSYBOX SPARSE COCCI_JOBS \
 	KERNELS QUICK PRESSURE CLOCKS ROUNDS DURATION JOBS QUIET_WAIT LOCKSTAT \
 	TAG BENCH_ARGS PLOTS GRID_W GRID_R GRID_SIZE EXTRA_CELLS EXTRA_SIZES \
-	STUDY_VCPUS ARCHS SOAK SOAK_SECONDS SOAK_IMAGE \
+	STUDY_VCPUS ARCHS SOAK SOAK_SECONDS SOAK_IMAGE FRESH_KEEP FRESH_ROOT FRESH_SUITE \
 	EXPORT_DIR EXPORT_SRC SEND_DIR B4_NAME B4_EMAIL \
 	HW_CONFIG HW_DEBIAN_FLAVOUR HW_DEBUG_INFO HW_FRAGMENTS HW_JOBS HW_KUNIT \
 	HW_LOCALVERSION \
@@ -27,7 +27,7 @@ ifneq ($(unknown),)
 $(error unknown setting(s) on the command line: $(unknown) ("make help" lists the known ones))
 endif
 
-.PHONY: help test test-all soak bench tree export check selfcheck clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests
+.PHONY: help test test-all soak bench tree export check selfcheck clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests fresh-machine
 
 help:
 	@echo "make test     build Linux $(or $(KVER_SERIES),7.3) + patches/, run the pipe kselftests in a guest, run the quality gates"
@@ -56,6 +56,9 @@ test-all:
 
 soak:
 	@scripts/soak.sh
+
+fresh-machine:
+	@scripts/fresh-machine.sh
 
 bench:
 	@scripts/bench.sh

@@ -2,19 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # apply-series.sh VARIANT: bring the source tree of VARIANT to its commit.
-#   base     the unpacked Debian tree, nothing applied
+#   base     Linux KVER_SERIES (the unpacked Debian tree), nothing applied
 #   patched  base + patches/ (in patches/series order) with git am -3
 #   patched-N  base + the first N patches
-#   pool73   base + the page pool of Linux 7.3 (scripts/make-pool73.sh)
-# All variants share one git worktree of the base repository ($WORK/trees/src)
-# and one build directory per arch and flavor: going from one variant to the
-# next only touches the files the patches touch, so each build is incremental.
+#   vXY      Linux X.Y (v72: Debian's linux-source-7.2), nothing applied: an
+#            older reference for the benchmark
+# The variants of KVER_SERIES share one git worktree of its base repository
+# ($WORK/trees/src) and one build directory per arch and flavor: going from
+# one variant to the next only touches the files the patches touch, so each
+# build is incremental. A variant of another series (v72) has its own
+# worktree ($WORK/trees/src-7.2) and build directories (build-kernel.sh), so
+# that building it never switches the series' tree to other sources.
 # The stamp .pipepool-series names the variant, the hash of what was applied
 # and the resulting commit.
 source "$(dirname "$0")/lib.sh"
 STEP=apply-series
-variant=${1:?usage: apply-series.sh base|patched|pool73}
-series=$KVER_SERIES
+variant=${1:?usage: apply-series.sh base|patched|patched-N|vXY}
+series=$(variant_series "$variant")
 "$TOP/scripts/prepare-tree.sh" "$series"
 repo=$WORK/base-$series
 tree=$(tree_dir "$variant")
@@ -32,19 +36,40 @@ patched|patched-[0-9]*)
 			[ ${#patches[@]} -lt "$max" ] && patches+=("$TOP/patches/$p")
 		done <"$TOP/patches/series"
 	fi ;;
-pool73)
-	patches=("$("$TOP/scripts/make-pool73.sh")") ;;
+v[0-9][0-9]*)
+	patches=() ;;
 *)	die "unknown variant: $variant" ;;
 esac
 
 want=$variant:$( { git -C "$repo" rev-parse "$BASE_TAG"; cat "${patches[@]}" /dev/null; } | sha256sum | cut -c1-12)
-stamp=$(cat "$tree/.pipepool-series" 2>/dev/null || true)
-if [ -d "$tree" ] && [ "${stamp% *}" = "$want" ] && [ "${stamp#* }" = "$(git -C "$tree" rev-parse HEAD)" ] &&
-   [ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ]; then
+up_to_date() {
+	local stamp
+	stamp=$(cat "$tree/.pipepool-series" 2>/dev/null || true)
+	[ -d "$tree" ] && [ "${stamp% *}" = "$want" ] &&
+	[ "${stamp#* }" = "$(git -C "$tree" rev-parse HEAD 2>/dev/null)" ] &&
+	[ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ]
+}
+if up_to_date; then
+	msg "$variant tree up to date ($tree)"
+	exit 0
+fi
+# The tree is about to change under any build that reads it (another
+# script of this clone may be building a kernel from it): switch it only
+# while no kernel build runs, and look again once the lock is ours.
+build_lock
+if up_to_date; then
 	msg "$variant tree up to date ($tree)"
 	exit 0
 fi
 
+# A worktree of another base repository (KVER_SERIES changed since it was
+# made, or the base was unpacked anew) is made again.
+common=$(git -C "$tree" rev-parse --path-format=absolute --git-common-dir 2>/dev/null || true)
+if [ -e "$tree" ] && { [ -z "$common" ] ||
+   [ "$(cd "$common" && pwd -P)" != "$(cd "$repo/.git" && pwd -P)" ]; }; then
+	msg "$tree is not a worktree of $repo: making it again"
+	rm -rf "$tree"
+fi
 if [ ! -d "$tree" ]; then
 	mkdir -p "$(dirname "$tree")"
 	git -C "$repo" worktree prune

@@ -28,7 +28,7 @@ spec = importlib.util.spec_from_file_location(
 br = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(br)
 
-COLORS = {'base': 'tab:gray', 'pool73': 'tab:orange', 'patched': 'tab:blue'}
+COLORS = {'base': 'tab:gray', 'v72': 'tab:green', 'pool73': 'tab:orange', 'patched': 'tab:blue'}
 
 
 def parse_cell(s):
@@ -99,7 +99,7 @@ def cdf(d, cfg, cell, out):
     for j, p in enumerate(pressures):
         keys = [k for k in d.cells[cfg] if k[0] == p and k[3] == w and k[4] == r and br.size(k[1]) == sz]
         for k in keys:
-            for v in ('base', 'pool73', 'patched'):
+            for v in ('base', 'v72', 'pool73', 'patched'):
                 rounds = d.cells[cfg][k].get(v, {})
                 h = defaultdict(int)
                 for rec in rounds.values():

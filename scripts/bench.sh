@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench.sh: what "make bench" runs. Builds the kernels named in KERNELS
-# (default "base patched pool73"; pool73 is Linux 7.3's pool on the same 7.2
-# base, see make-pool73.sh), boots them in turn, kernels interleaved within
-# each round (base patched pool73 base patched pool73 ...), for ROUNDS rounds,
+# (default "base patched v72": Linux KVER_SERIES, the same with patches/,
+# and Linux 7.2 from Debian's linux-source-7.2, the older reference; see
+# apply-series.sh), boots them in turn, kernels interleaved within each
+# round (base patched v72 base patched v72 ...), for ROUNDS rounds,
 # in every clock of CLOCKS, and runs one pipe_bench invocation per pressure
 # mode of PRESSURE over the bench shape. Every cell of every boot is one JSON
 # record in results/bench-DATE.jsonl (with the write/read latency histograms
@@ -16,7 +17,7 @@
 # EXTRA_CELLS (default "1x1 5x5") at each size of EXTRA_SIZES ("512 4K 1M").
 #
 # Variables (defaults in brackets; QUICK=1 changes the ones marked *):
-#   KERNELS     [base patched pool73]
+#   KERNELS     [base patched v72]
 #   PRESSURE*   [none stress-ng memcg memcg-high]      QUICK: none memcg
 #   CLOCKS*     [icount realtime]                      QUICK: icount
 #               (CLOCK=X alone still means CLOCKS=X)
@@ -38,7 +39,7 @@ source "$(dirname "$0")/lib.sh"
 STEP=bench
 # The kernels under test run no KUnit suite at boot.
 export KUNIT=0
-kernels=${KERNELS:-base patched pool73}
+kernels=${KERNELS:-base patched v72}
 lockstat=${LOCKSTAT:-0}
 if [ "${QUICK:-0}" = 1 ]; then
 	rounds=${ROUNDS:-1}; dur=${DURATION:-0.5}; pressure=${PRESSURE:-none memcg}
@@ -86,8 +87,14 @@ done
 kst=$("$TOP/scripts/build-selftests.sh" patched)
 pbhelp=$("$kst/pipe/pipe_bench" --help 2>&1 || true)
 grep -q -- --cells <<<"$pbhelp" || die "pipe_bench has no --cells: patches/ lacks the pipe_bench patch"
-# shellcheck disable=SC1090
-. "$CACHE/linux-source-$KVER_SERIES.env"
+# The Debian package each kernel's source came from, for its records.
+declare -A kpkg kpkgver
+for k in $kernels; do
+	# shellcheck disable=SC1090
+	kpkg[$k]=$(. "$CACHE/linux-source-$(variant_series "$k").env" && echo "$SRC_PKG")
+	# shellcheck disable=SC1090
+	kpkgver[$k]=$(. "$CACHE/linux-source-$(variant_series "$k").env" && echo "$SRC_PKG_VERSION")
+done
 
 lsopt=
 [ "$lockstat" = 1 ] && lsopt=--lock-stat
@@ -152,16 +159,25 @@ for r in recs:
         print(f"zero bytes moved: {r['pressure']} {r['writers']}x{r['readers']} {r['msg_size']} B (kept)", file=sys.stderr)
 PY
 	fi
-	python3 - "$LOGDIR/$name.out" "$part" <<PY
+	# The record's metadata as NAME=VALUE arguments (NAME:num=VALUE: a
+	# number), never pasted into the program: a value holding a quote or a
+	# backslash (a CPU model name, BENCH_ARGS) stays a value.
+	python3 - "$LOGDIR/$name.out" "$part" \
+		variant="$k" flavor="${flavor[*]}" round:num="$r" clock="$clock" accel="$accel" \
+		vcpus:num="$vcpus" mem="$mem" pkg="${kpkg[$k]}" pkg_version="${kpkgver[$k]}" \
+		image="$(basename "${img[$k]}")" date="$stamp" tag="${TAG:-}" \
+		host_cpu="$host_cpu" host_cores:num="$host_cores" host_mem="$host_mem" \
+		qemu="$qemu_version" host_load_start="$load0" host_load_end="$(loadavg)" \
+		host_builds_start:num="$busy0" host_builds_end:num="$(builds_running)" \
+		boot_wall_s:num="$(( $(date +%s) - ts ))" duration_arg:num="$dur" jobs:num="$par" <<'PY'
 import json, sys
 path, part = sys.argv[1], sys.argv[2]
-meta = dict(variant="$k", flavor="${flavor[*]}", round=$r, clock="$clock", accel="$accel",
-            vcpus=$vcpus, mem="$mem", pkg="$SRC_PKG", pkg_version="$SRC_PKG_VERSION",
-            image="$(basename "${img[$k]}")", date="$stamp", tag="${TAG:-}",
-            host_cpu="$host_cpu", host_cores=$host_cores, host_mem="$host_mem",
-            qemu="$qemu_version", host_load_start="$load0", host_load_end="$(loadavg)",
-            host_builds_start=$busy0, host_builds_end=$(builds_running),
-            boot_wall_s=$(( $(date +%s) - ts )), duration_arg=$dur, jobs=$par)
+meta = {}
+for arg in sys.argv[3:]:
+    key, val = arg.split('=', 1)
+    if key.endswith(':num'):
+        key, val = key[:-4], int(val) if val.lstrip('-').isdigit() else float(val)
+    meta[key] = val
 n = 0
 recs = []
 for line in open(path, errors='replace'):

@@ -8,8 +8,10 @@
 # configs/FLAVOR.config for each FLAVOR, + configs/kunit.config when the
 # tree has the series' KUnit suite and KUNIT is not 0. Prints the image path.
 #
-# The build directory is build/ARCH-FLAVORS, shared by the variants, which
-# Kbuild's dependency tracking keeps incremental and correct. The image is
+# The build directory is build/ARCH-FLAVORS, shared by the variants of
+# KVER_SERIES, which Kbuild's dependency tracking keeps incremental and
+# correct; a variant of another series (v72) has its own,
+# build/ARCH-FLAVORS-X.Y. The image is
 # copied to build/images/, named after the arch, flavors, variant and the
 # hashes of the fragments and of the applied series, so a kernel is never
 # mistaken for another.
@@ -25,7 +27,7 @@ stamp=$(cat "$src/.pipepool-series" 2>/dev/null || true)
 
 fname=guest
 [ ${#flavors[@]} -gt 0 ] && fname=$(IFS=-; echo "${flavors[*]}")
-bdir=$TOP/build/$arch-$fname
+bdir=$TOP/build/$arch-$fname$(series_suffix "$variant")
 mkdir -p "$bdir"
 
 case "$arch" in
@@ -62,6 +64,10 @@ if [ -z "${REBUILD:-}" ] && [ -s "$img" ] && [ -s "$img.config" ] && [ -f "$bdir
 	exit 0
 fi
 build_lock
+# The tree may have been switched while this script waited for the lock
+# (apply-series.sh switches it only under the lock, so not while we hold it).
+[ "$(cat "$src/.pipepool-series" 2>/dev/null || true)" = "$stamp" ] ||
+	die "tree $src changed to $(cut -d: -f1 "$src/.pipepool-series" 2>/dev/null) while waiting for the build lock (run apply-series.sh $variant)"
 log=$LOGDIR/build-$arch-$fname.log
 : >"$log"
 if [ "$(cat "$bdir/.pipepool-config" 2>/dev/null)" != "$cfgkey" ] || [ ! -f "$bdir/.config" ]; then

@@ -2,14 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # fetch-source.sh [SERIES]: download Debian's linux-source-SERIES binary
-# package (default 7.2) and leave its tarball in the cache. Prints the path
+# package (default: KVER_SERIES, see lib.sh) and leave its tarball in the
+# cache. Prints the path
 # of an env file holding SRC_TARBALL, SRC_PKG_VERSION and SRC_SUITE.
 #
 # The machine's apt setup is left alone: a private sources file and lists
 # directory under the cache point at the suites that carry the package,
 # using the Debian mirror URI the machine is already configured with.
-# PIPEPOOL_SUITES overrides the suites tried (in order); PIPEPOOL_PKG_VERSION
-# pins a package version.
+# The newest version any of those suites carries is taken (dpkg's version
+# order over "apt-cache madison"), not apt's candidate: pin priorities would
+# pass over a newer version in experimental (priority 1).
+# PIPEPOOL_SUITES overrides the suites looked up; PIPEPOOL_PKG_VERSION pins a
+# package version.
 source "$(dirname "$0")/lib.sh"
 STEP=fetch
 series=${1:-$KVER_SERIES}
@@ -43,13 +47,22 @@ log=$LOGDIR/fetch-$series.log
 msg "apt update of suites: $suites (mirror $uri)"
 apt-get "${APT[@]}" update >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "apt-get update failed (log: $log)"; }
 
-# Versions in the order apt prefers them; the suites are listed for the record.
-ver=${PIPEPOOL_PKG_VERSION:-$(apt-cache "${APT[@]}" policy "$pkg" 2>>"$log" | awk '/Candidate:/ { print $2 }')}
-if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
-	die "package $pkg not found in suites: $suites (log: $log)"
-fi
-suite=$(apt-cache "${APT[@]}" madison "$pkg" 2>>"$log" | awk -v v="$ver" -F'|' '{ gsub(/ /, "", $2) } $2 == v { split($3, a, " "); print a[2]; exit }')
-msg "downloading $pkg $ver (${suite:-?})"
+# Every version of the package in every suite: "pkg | version | uri suite/comp arch".
+madison=$(apt-cache "${APT[@]}" madison "$pkg" 2>>"$log" || true)
+newest=
+while IFS='|' read -r _ v where; do
+	v=${v// /}
+	[ -n "$v" ] || continue
+	if [ -z "$newest" ] || dpkg --compare-versions "$v" gt "$newest"; then
+		newest=$v
+	fi
+done <<<"$madison"
+ver=${PIPEPOOL_PKG_VERSION:-$newest}
+[ -n "$ver" ] || die "package $pkg not found in suites: $suites (log: $log)"
+suite=$(awk -v v="$ver" -F'|' '{ gsub(/ /, "", $2) } $2 == v { split($3, a, " "); print a[2]; exit }' <<<"$madison")
+[ -n "$suite" ] || die "$pkg $ver is in none of the suites: $suites (log: $log)"
+msg "$pkg: newest of $(awk -F'|' '{ gsub(/ /, "", $2); print $2 }' <<<"$madison" | sort -uV | tr '\n' ' ')is $newest"
+msg "downloading $pkg $ver ($suite)"
 ( cd "$apt_dir/debs" && apt-get "${APT[@]}" download "$pkg=$ver" ) >>"$log" 2>&1 ||
 	{ tail -n 20 "$log" >&2; die "download of $pkg=$ver failed (log: $log)"; }
 deb=$(ls -t "$apt_dir/debs/${pkg}_${ver//:/%3a}"_*.deb 2>/dev/null | head -1)

@@ -16,7 +16,8 @@
 #   config     only the kernel's .config (merge + olddefconfig + checks).
 #   all        kernel and selftests (default).
 #
-# VARIANT     patched (default), base (stock 7.2, for the comparison), pool73
+# VARIANT     patched (default), base (stock KVER_SERIES, for the comparison),
+#             v72 (stock 7.2, see apply-series.sh), patched-N
 # ARCH        x86_64 (default) or arm64 (cross: CROSS_COMPILE, default
 #             aarch64-linux-gnu-)
 # HW_CONFIG   the base config: a config file (plain, .gz, .xz), a Debian
@@ -26,7 +27,7 @@
 #             from the machine's Debian mirror. Default: the running
 #             kernel's (/boot/config-$(uname -r), else /proc/config.gz)
 #             when ARCH is the build machine's, "debian" otherwise.
-# HW_LOCALVERSION  default -pipepool (patched), -base, -pool73.
+# HW_LOCALVERSION  default -pipepool (patched), -base, -v72.
 #
 # Every make that builds kernel code runs under the machine-wide build lock
 # (build_lock in lib.sh), with ccache as kbuild_cc sets it up.
@@ -37,8 +38,8 @@ case "$what" in all|kernel|config|selftests) ;; *) die "usage: hw-package.sh [al
 variant=${VARIANT:-patched}
 arch=${ARCH:-x86_64}
 case "$arch" in
-x86_64)	karch=x86; debarch=amd64; cross=; gnu=x86_64-linux-gnu ;;
-arm64)	karch=arm64; debarch=arm64; cross=${CROSS_COMPILE:-aarch64-linux-gnu-}; gnu=aarch64-linux-gnu ;;
+x86_64)	karch=x86; debarch=amd64; cross= ;;
+arm64)	karch=arm64; debarch=arm64; cross=${CROSS_COMPILE:-aarch64-linux-gnu-} ;;
 *)	die "unsupported ARCH=$arch (x86_64 or arm64)" ;;
 esac
 case "$(uname -m)" in x86_64) host_arch=x86_64 ;; aarch64) host_arch=arm64 ;; *) host_arch=$(uname -m) ;; esac
@@ -46,28 +47,28 @@ case "$(uname -m)" in x86_64) host_arch=x86_64 ;; aarch64) host_arch=arm64 ;; *)
 [ "$arch" = "$host_arch" ] && [ -z "${CROSS_COMPILE:-}" ] && cross=
 case "$variant" in
 patched) lv_default=-pipepool ;;
-base|pool73|patched-[0-9]*) lv_default=-$variant ;;
-*) die "unknown VARIANT=$variant (patched, base, pool73, patched-N)" ;;
+base|v[0-9][0-9]*|patched-[0-9]*) lv_default=-$variant ;;
+*) die "unknown VARIANT=$variant (patched, base, v72, patched-N)" ;;
 esac
 lv=${HW_LOCALVERSION-$lv_default}
 jobs=${HW_JOBS:-$(nproc_host)}
 
 hwdir=$TOP/build/hw
-bdir=$hwdir/$arch/obj            # bindeb-pkg writes the packages to $bdir/..
+bdir=$hwdir/$arch$(series_suffix "$variant")/obj   # bindeb-pkg writes the packages to $bdir/..
 out=$TOP/build/hw-packages/$arch-$variant
 mkdir -p "$bdir" "$out"
 
-# bindeb-pkg checks the Build-Depends of scripts/package/mkdebian.
-pkgs=(bc bison flex libssl-dev libelf-dev libdw-dev python3 rsync kmod cpio dpkg-dev debhelper xz-utils file)
-[ -n "$cross" ] && pkgs+=("gcc-$gnu" "libc6-dev-$debarch-cross")
-need_pkgs "${pkgs[@]}"
+# bindeb-pkg checks the Build-Depends of scripts/package/mkdebian: the hw
+# group of install-deps.sh's table (and its arm64 group when cross-building).
+"$TOP/scripts/install-deps.sh" hw $([ -n "$cross" ] && echo arm64)
+series=$(variant_series "$variant")
 
 src=$(tree_dir "$variant")
 
 # The base config into $1 from HW_CONFIG (see the header).
 fetch_debian_config() {
 	local dst=$1 env_file uri adir keyring deb suite
-	env_file=$("$TOP/scripts/fetch-source.sh" "$KVER_SERIES")
+	env_file=$("$TOP/scripts/fetch-source.sh" "$series")
 	# shellcheck disable=SC1090
 	. "$env_file"
 	uri=$(debian_mirror_uri)
@@ -82,13 +83,13 @@ fetch_debian_config() {
 		-o "Dir::State::Lists=$adir/lists" -o "APT::Sandbox::User=root"
 		-o "APT::Architecture=$debarch" -o "APT::Architectures::=$debarch")
 	local log=$LOGDIR/hw-debian-config-$debarch.log
-	deb=$(ls "$adir/debs/linux-config-${KVER_SERIES}_${SRC_PKG_VERSION//:/%3a}_$debarch.deb" 2>/dev/null || true)
+	deb=$(ls "$adir/debs/linux-config-${series}_${SRC_PKG_VERSION//:/%3a}_$debarch.deb" 2>/dev/null || true)
 	if [ -z "$deb" ]; then
-		msg "downloading linux-config-$KVER_SERIES $SRC_PKG_VERSION ($debarch, $suite) from $uri"
+		msg "downloading linux-config-$series $SRC_PKG_VERSION ($debarch, $suite) from $uri"
 		{ apt-get "${APT[@]}" update &&
-		  ( cd "$adir/debs" && apt-get "${APT[@]}" download "linux-config-$KVER_SERIES:$debarch=$SRC_PKG_VERSION" ); } >"$log" 2>&1 ||
-			{ tail -n 20 "$log" >&2; die "cannot download linux-config-$KVER_SERIES $SRC_PKG_VERSION for $debarch (log: $log)"; }
-		deb=$(ls "$adir/debs/linux-config-${KVER_SERIES}_"*"_$debarch.deb" | head -1)
+		  ( cd "$adir/debs" && apt-get "${APT[@]}" download "linux-config-$series:$debarch=$SRC_PKG_VERSION" ); } >"$log" 2>&1 ||
+			{ tail -n 20 "$log" >&2; die "cannot download linux-config-$series $SRC_PKG_VERSION for $debarch (log: $log)"; }
+		deb=$(ls "$adir/debs/linux-config-${series}_"*"_$debarch.deb" | head -1)
 	fi
 	config_from_deb "$deb" "$dst"
 }

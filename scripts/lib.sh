@@ -7,7 +7,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=${WORK:-$TOP/work}
 CACHE=${PIPEPOOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pipepool}
-KVER_SERIES=${KVER_SERIES:-7.2}
+KVER_SERIES=${KVER_SERIES:-7.3}
 # shellcheck disable=SC2034 # used by the scripts that source this file
 BASE_TAG=base
 LOGDIR=${LOGDIR:-$WORK/logs}
@@ -44,8 +44,31 @@ need_pkgs() {
 		{ tail -n 20 "$log" >&2; die "apt-get install failed (log: $log)"; }
 }
 
-# The one source tree all variants are built from (see apply-series.sh).
-tree_dir() { echo "$WORK/trees/src"; }
+# variant_series VARIANT: the Linux series whose Debian linux-source the
+# tree of VARIANT comes from. "vXY" (v72) is Linux X.Y with nothing applied,
+# an older reference; every other variant (base, patched, patched-N) is
+# KVER_SERIES.
+variant_series() {
+	case "$1" in
+	v[0-9][0-9]*) local v=${1#v}; echo "${v:0:1}.${v:1}" ;;
+	*) echo "$KVER_SERIES" ;;
+	esac
+}
+
+# series_suffix VARIANT: "" for the variants of KVER_SERIES, "-X.Y" for a
+# variant of another series. It names that series' own source tree and
+# build directories, so that building the reference never switches the
+# series' tree and build directories to other sources (each switch would
+# rebuild everything).
+series_suffix() {
+	local s
+	s=$(variant_series "$1")
+	[ "$s" = "$KVER_SERIES" ] || echo "-$s"
+}
+
+# tree_dir VARIANT: the source tree VARIANT is built from (see
+# apply-series.sh): one worktree shared by the variants of a series.
+tree_dir() { echo "$WORK/trees/src$(series_suffix "${1:-patched}")"; }
 
 # A short content hash of files, for keying build products.
 hash_files() { cat "$@" 2>/dev/null | sha256sum | cut -c1-12; }
@@ -68,6 +91,10 @@ kbuild_cc() {
 # a timed guest run beside them would measure the builds.
 # A caller that already holds the lock (flock "$CACHE/build.lock" CMD, to
 # run several builds in a row) says so with PIPEPOOL_BUILD_LOCK_HELD=1.
+# apply-series.sh takes the lock too: it switches the source tree a build
+# reads. build_lock sets PIPEPOOL_BUILD_LOCK_HELD=1 for the scripts the
+# holder runs (hw-package.sh runs apply-series.sh under it), so that they
+# do not wait for their own caller.
 build_lock() {
 	[ "${PIPEPOOL_BUILD_LOCK_HELD:-0}" = 1 ] && return 0
 	exec {BUILD_LOCK_FD}>"$CACHE/build.lock"
@@ -75,6 +102,7 @@ build_lock() {
 		msg "waiting for another kernel build on this machine ($CACHE/build.lock)"
 		flock "$BUILD_LOCK_FD"
 	fi
+	export PIPEPOOL_BUILD_LOCK_HELD=1
 }
 
 # The Debian archive URI from this machine's apt sources (deb822 or one-line).

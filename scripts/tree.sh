@@ -7,12 +7,16 @@
 source "$(dirname "$0")/lib.sh"
 STEP=tree
 dest=$TOP/linux
+"$TOP/scripts/prepare-tree.sh"
+repo=$WORK/base-$KVER_SERIES
 if [ -d "$dest/.git" ]; then
+	# A linux/ made for another series (KVER_SERIES changed since) would
+	# export a series against the wrong base.
+	[ "$(git -C "$dest" rev-parse -q --verify "$BASE_TAG^{commit}")" = "$(git -C "$repo" rev-parse "$BASE_TAG^{commit}")" ] ||
+		die "linux/ is based on $(git -C "$dest" log -1 --format=%s "$BASE_TAG" 2>/dev/null || echo "no $BASE_TAG tag"), not on $(git -C "$repo" log -1 --format=%s "$BASE_TAG") (KVER_SERIES=$KVER_SERIES): move it away and run make tree again"
 	msg "linux/ exists: $(git -C "$dest" log --oneline "$BASE_TAG"..HEAD | wc -l) commit(s) on $BASE_TAG; remove it to start over"
 	exit 0
 fi
-"$TOP/scripts/prepare-tree.sh"
-repo=$WORK/base-$KVER_SERIES
 msg "cloning the base into linux/"
 git clone -q "$repo" "$dest"
 cd "$dest"
