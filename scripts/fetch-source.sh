@@ -50,7 +50,7 @@ apt-get "${APT[@]}" update >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "apt-get
 # Every version of the package in every suite: "pkg | version | uri suite/comp arch".
 madison=$(apt-cache "${APT[@]}" madison "$pkg" 2>>"$log" || true)
 newest=
-while IFS='|' read -r _ v where; do
+while IFS='|' read -r _ v _; do
 	v=${v// /}
 	[ -n "$v" ] || continue
 	if [ -z "$newest" ] || dpkg --compare-versions "$v" gt "$newest"; then

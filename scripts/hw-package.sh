@@ -60,7 +60,9 @@ mkdir -p "$bdir" "$out"
 
 # bindeb-pkg checks the Build-Depends of scripts/package/mkdebian: the hw
 # group of install-deps.sh's table (and its arm64 group when cross-building).
-"$TOP/scripts/install-deps.sh" hw $([ -n "$cross" ] && echo arm64)
+groups=(hw)
+[ -n "$cross" ] && groups+=(arm64)
+"$TOP/scripts/install-deps.sh" "${groups[@]}"
 series=$(variant_series "$variant")
 
 src=$(tree_dir "$variant")
