@@ -68,7 +68,7 @@ build_lock
 # (apply-series.sh switches it only under the lock, so not while we hold it).
 [ "$(cat "$src/.pipepool-series" 2>/dev/null || true)" = "$stamp" ] ||
 	die "tree $src changed to $(cut -d: -f1 "$src/.pipepool-series" 2>/dev/null) while waiting for the build lock (run apply-series.sh $variant)"
-log=$LOGDIR/build-$arch-$fname.log
+log=$LOGDIR/build-$arch-$fname$(series_suffix "$variant").log
 : >"$log"
 if [ "$(cat "$bdir/.pipepool-config" 2>/dev/null)" != "$cfgkey" ] || [ ! -f "$bdir/.config" ]; then
 	msg "configuring $arch-$fname-$variant"
