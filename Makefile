@@ -33,6 +33,7 @@ help:
 	@echo "make test     build Linux $(or $(KVER_SERIES),7.3) + patches/, run the pipe kselftests in a guest, run the quality gates"
 	@echo "make test ARCH=arm64   the same on cross-built arm64 guests, 4K and 64K pages (PAGES=4K|64K for one)"
 	@echo "make test-all  make test on x86-64, then on arm64 (4K and 64K pages)"
+	@echo "make fresh-machine  make test in a minimal Debian bookworm root (debootstrap): every install step proven (needs root)"
 	@echo "make soak     the pipe soak in the debug guest: stress-ng, F_SETPIPE_SZ, FIFO opens, fail_page_alloc, memcg leak check"
 	@echo "              (SOAK_SECONDS of guest time, default 240; VARIANT=patched|base)"
 	@echo "make bench    pipe_bench: base (7.3) vs patched vs v72 (7.2), icount and realtime clocks (QUICK=1: one round, icount, < 15 min;"
