@@ -60,10 +60,32 @@ def pressure_key(p):
     return (PRESSURE_ORDER.index(p) if p in PRESSURE_ORDER else 99, p)
 
 
+def rec_key(r):
+    """A record's cell: (pressure, msg_size, mode, writers, readers); mode is
+    '' (a stream), 'pkt' (packet mode) or 'pp' (ping-pong)."""
+    mode = 'pp' if r.get('pingpong') else 'pkt' if r['packet'] else ''
+    return (r['pressure'], r['msg_size'], mode, r['writers'], r['readers'])
+
+
 def cell_key(key):
-    """Sort cells: pressure, then the 64K grid first, then by size."""
-    p, msg, pkt, w, r = key
-    return (pressure_key(p), msg != 65536, msg, pkt, w, r)
+    """Sort cells: pressure, then the 64K grid first, then by size, ping-pong last."""
+    p, msg, mode, w, r = key
+    return (pressure_key(p), mode == 'pp', msg != 65536, msg, mode, w, r)
+
+
+def tput(rec):
+    """Throughput: MB/s of the measured window; round trips per second for a
+    ping-pong cell (its MB/s is too small to keep two digits)."""
+    if rec.get('pingpong'):
+        return rec['writes'] / rec['duration_s'] if rec['duration_s'] > 0 else 0.0
+    return rec['mb_per_s']
+
+
+def allocs(rec):
+    """Allocator calls per MiB piped; per message for a ping-pong cell."""
+    if rec.get('pingpong'):
+        return rec['pgalloc'] / rec['reads'] if rec['reads'] else float('nan')
+    return per_mib(rec, 'pgalloc')
 
 
 def kernel_order(variants, baseline):
@@ -98,8 +120,7 @@ class Data:
         self.cells = defaultdict(lambda: defaultdict(lambda: defaultdict(dict)))
         for r in recs:
             cfg = (r['clock'], r['vcpus'])
-            key = (r['pressure'], r['msg_size'], r['packet'], r['writers'], r['readers'])
-            self.cells[cfg][key][r['variant']][r['round']] = r
+            self.cells[cfg][rec_key(r)][r['variant']][r['round']] = r
         order = {'icount': 0, 'realtime': 1}
         self.cfgs = sorted(self.cells, key=lambda c: (order.get(c[0], 9), c[0], c[1]))
         # Every other kernel against the baseline, and the patched kernel
@@ -116,13 +137,17 @@ class Data:
         """dict with the per-round ratios and statistics, or None."""
         b, p = self.cells[cfg][key].get(base, {}), self.cells[cfg][key].get(v, {})
         rounds = sorted(set(b) & set(p))
-        ratios = [p[i]['mb_per_s'] / b[i]['mb_per_s'] for i in rounds if b[i]['mb_per_s'] > 0]
+        ratios = [tput(p[i]) / tput(b[i]) for i in rounds if tput(b[i]) > 0]
         if not ratios:
             return None
         lo, hi = boot_ci(ratios)
         m = median(ratios)
         return dict(ratios=ratios, m=m, lo=lo, hi=hi, verdict=verdict(lo, hi, len(ratios)),
                     b=[b[i] for i in rounds], p=[p[i] for i in rounds])
+
+
+def fmt_allocs(key, v):
+    return f'{v:.3f}/msg' if key[2] == 'pp' else f'{v:.1f}'
 
 
 def fmt_ratio(st):
@@ -133,8 +158,10 @@ def fmt_ratio(st):
 
 
 def cellname(key):
-    _, msg, pkt, w, r = key
-    return f'{size(msg)}{" pkt" if pkt else ""}', f'{w}x{r}'
+    _, msg, mode, w, r = key
+    if mode == 'pp':
+        return size(msg), 'ping-pong'
+    return f'{size(msg)}{" pkt" if mode else ""}', f'{w}x{r}'
 
 
 def print_env(recs, throughput):
@@ -146,7 +173,8 @@ def print_env(recs, throughput):
           + (f"; flavor: {env['flavor']}" if env.get('flavor') else ''))
     print(f"- Host: {env.get('host_cpu', '?')}, {env.get('host_cores', '?')} cores, "
           f"{env.get('host_mem', '?')} RAM; QEMU {env.get('qemu', '?')}, accel={env['accel']}")
-    print(f"- Guest: {'; '.join(cfg_name(k) for k in kinds)}; {env['mem']} RAM; "
+    arch = f"{env['arch']}, {env.get('pages', '4K')} pages; " if 'arch' in env else ''
+    print(f"- Guest: {arch}{'; '.join(cfg_name(k) for k in kinds)}; {env['mem']} RAM; "
           f"rounds={rounds}; {env.get('duration_arg', '?')} s measured per cell; date={env['date']}")
     imgs = sorted({(r['variant'], r['image']) for r in recs})
     print('- Images: ' + ', '.join(f'{v}: `{i}`' for v, i in imgs))
@@ -173,7 +201,7 @@ def print_tables(d):
             for pressure in sorted({k[0] for k in d.cells[cfg]}, key=pressure_key):
                 print(f'### {v} vs {base}, pressure {pressure} ({cfg_name(cfg)})')
                 print()
-                print(f'| size | w x r | MB/s {base} | MB/s {v} | ratio median [min-max] | 95% CI | verdict | '
+                print(f'| size | w x r | MB/s {base} | MB/s {v} | ratio median [min-max] | interval | verdict | '
                       f'write lat avg / p99 us {base} -> {v} | allocs/MiB {base} -> {v} | '
                       f'frees/MiB {base} -> {v} |')
                 print('|---|---|---|---|---|---|---|---|---|---|')
@@ -194,8 +222,8 @@ def print_tables(d):
                           f"{med(b, lambda x: x['write_lat_ns']['p99']) / 1e3:.0f} -> "
                           f"{med(p, lambda x: x['write_lat_ns']['avg']) / 1e3:.0f} / "
                           f"{med(p, lambda x: x['write_lat_ns']['p99']) / 1e3:.0f} | "
-                          f"{med(b, lambda x: per_mib(x, 'pgalloc')):.1f} -> "
-                          f"{med(p, lambda x: per_mib(x, 'pgalloc')):.1f} | "
+                          f"{fmt_allocs(key, med(b, allocs))} -> "
+                          f"{fmt_allocs(key, med(p, allocs))} | "
                           f"{med(b, lambda x: per_mib(x, 'pgfree')):.1f} -> "
                           f"{med(p, lambda x: per_mib(x, 'pgfree')):.1f} |")
                 print()
@@ -222,9 +250,18 @@ def print_summary(d, cfgs=None, title=True):
     print()
 
 
+def interval_name(d):
+    """What the interval is: with fewer than 7 rounds the 2.5th and 97.5th
+    percentiles of the bootstrapped median are the lowest and highest round."""
+    n = max(r['round'] for r in d.recs)
+    if n < 7:
+        return f'min-max of {n} rounds'
+    return f'95% bootstrap interval, {n} rounds'
+
+
 def print_headline(d, cfg):
     """Every cell outside the 64K grid, plus 64K 1x1 and 5x5: the three ratios."""
-    print(f'### Headline cells ({cfg_name(cfg)}): median ratio [95% CI], "~" = {NS}')
+    print(f'### Headline cells ({cfg_name(cfg)}): median ratio [{interval_name(d)}], "~" = {NS}')
     print()
     print('| pressure | size | w x r | ' + ' | '.join(f'{v} / {b}' for v, b in d.pairs) + ' |')
     print('|---|---|---|' + '---|' * len(d.pairs))
@@ -239,7 +276,8 @@ def print_headline(d, cfg):
 
 
 def print_alloc(d, cfg):
-    print(f'### Page allocator calls / frees per MiB piped ({cfg_name(cfg)}, median over rounds)')
+    print(f'### Page allocator calls / frees per MiB piped ({cfg_name(cfg)}, median over rounds; '
+          'ping-pong cells: allocator calls per message)')
     print()
     vs = kernel_order(d.variants, d.baseline)
     print('| pressure | size | w x r | ' + ' | '.join(f'{v} allocs / frees' for v in vs) + ' |')
@@ -252,7 +290,7 @@ def print_alloc(d, cfg):
             if not rs:
                 cols.append('-')
                 continue
-            cols.append(f"{median([per_mib(x, 'pgalloc') for x in rs]):.1f} / "
+            cols.append(f"{fmt_allocs(key, median([allocs(x) for x in rs]))} / "
                         f"{median([per_mib(x, 'pgfree') for x in rs]):.1f}")
         print(f'| {key[0]} | {sz} | {wr} | ' + ' | '.join(cols) + ' |')
     print()
@@ -325,8 +363,7 @@ def print_lockstat(recs):
     vs = kernel_order(sorted({r['variant'] for r in recs}), 'base')
     cells = defaultdict(lambda: defaultdict(list))
     for r in recs:
-        key = (r['pressure'], r['msg_size'], r['packet'], r['writers'], r['readers'])
-        cells[key][r['variant']].append(r)
+        cells[rec_key(r)][r['variant']].append(r)
     print('| pressure | size | w x r | kernel | MB/s | acq/MiB | cont % | wait us/acq | wait us/cont | '
           'max wait us | hold us/acq | max hold us |')
     print('|---|---|---|---|---|---|---|---|---|---|---|---|')
@@ -350,6 +387,156 @@ def print_lockstat(recs):
     print()
 
 
+NAMES = {'base': '7.3', 'v72': '7.2', 'patched': 'v4'}
+
+
+def print_text(d, cfg, names, peers=()):
+    """One aligned plain-text table (the cover letter's): ratios of the
+    64 KiB grid summarised over its cells, every other cell by itself, and
+    allocator calls per MiB (per message for ping-pong); then, given peer
+    benchmark records of the same kernels, one row per peer test."""
+    nm = dict(NAMES)
+    for kv in names:
+        k, v = kv.split('=', 1)
+        nm[k] = v
+    pairs = d.pairs
+    vs = kernel_order(d.variants, d.baseline)
+    head = ['cell'] + [f'{nm.get(v, v)}/{nm.get(b, b)}' for v, b in pairs] + \
+        [f'allocs {nm.get(v, v)}' for v in vs]
+    rows = []
+    for pressure in sorted({k[0] for k in d.cells[cfg]}, key=pressure_key):
+        keys = sorted((k for k in d.cells[cfg] if k[0] == pressure), key=cell_key)
+        grid = [k for k in keys if k[1] == 65536 and not k[2]]
+        if grid:
+            row = [f'64K grid ({len(grid)}), {pressure}']
+            for v, b in pairs:
+                ms = [st['m'] for st in (d.ratio(cfg, k, v, b) for k in grid) if st]
+                row.append(f'{median(ms):.3f} ({min(ms):.3f}-{max(ms):.3f})' if ms else '-')
+            for v in vs:
+                al = [median([allocs(x) for x in d.cells[cfg][k][v].values()])
+                      for k in grid if d.cells[cfg][k].get(v)]
+                row.append(f'{min(al):.1f}-{max(al):.1f}' if al else '-')
+            rows.append(row)
+        for k in keys:
+            if k in grid:
+                continue
+            sz, wr = cellname(k)
+            row = [f'{sz} {wr}, {pressure}']
+            for v, b in pairs:
+                st = d.ratio(cfg, k, v, b)
+                row.append(f"{st['m']:.3f} ({min(st['ratios']):.3f}-{max(st['ratios']):.3f})" if st else '-')
+            for v in vs:
+                rs = list(d.cells[cfg][k].get(v, {}).values())
+                row.append(fmt_allocs(k, median([allocs(x) for x in rs])) if rs else '-')
+            rows.append(row)
+    if peers:
+        ratios, _ = peer_ratios(peers, d.baseline)
+        for (test, _, _), rr in ratios.items():
+            rows.append([test] + [f'{median(x):.3f} ({min(x):.3f}-{max(x):.3f})' if x else '-'
+                                  for x in (rr.get(p, []) for p in pairs)] + ['-'] * len(vs))
+    w = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+    for r in [head] + rows:
+        print('  '.join(c.ljust(w[i]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(r)).rstrip())
+    print()
+    if peers:
+        pr = max(r['round'] for r in peers)
+        print(f'Peer rows (perf bench, stress-ng, a dd | cat | cat pipeline): median of {pr} rounds,')
+        print('above 1.0 better for the first kernel.')
+    print(f'Throughput ratios: median over rounds ({interval_name(d)} in parentheses);')
+    print('64K grid rows: median over its cells (lowest-highest cell). allocs: page')
+    print('allocator calls per MiB piped (grid: lowest-highest cell), per message for')
+    print('ping-pong; medians over rounds.')
+
+
+def peer_ratios(recs, baseline):
+    """(test, metric, better) -> {(a, b): per-round ratios}, oriented so that
+    above 1.0 is better for a; and the kernel pairs, as print_peers() has them."""
+    vs = kernel_order(sorted({r['variant'] for r in recs}), baseline)
+    refs = [v for v in vs if v not in (baseline, 'patched')]
+    pairs = []
+    if 'patched' in vs and baseline in vs:
+        pairs = [('patched', baseline)] + [('patched', v) for v in refs]
+    pairs += [(v, baseline) for v in refs if baseline in vs]
+    by = defaultdict(lambda: defaultdict(dict))
+    for r in recs:
+        by[(r['test'], r['metric'], r['better'])][r['variant']][r['round']] = r
+    out = {}
+    for key in sorted(by):
+        out[key] = {}
+        for a, b in pairs:
+            ra, rb = by[key].get(a, {}), by[key].get(b, {})
+            rr = []
+            for i in sorted(set(ra) & set(rb)):
+                x, y = ra[i]['value'], rb[i]['value']
+                if x > 0 and y > 0:
+                    rr.append(x / y if key[2] == 'higher' else y / x)
+            out[key][(a, b)] = rr
+    return out, pairs
+
+
+def print_peers_text(recs, baseline, names):
+    """The peer benchmarks as plain text for the cover letter: per test, the
+    median ratio of each kernel pair, above 1.0 better for the first."""
+    nm = dict(NAMES)
+    for kv in names:
+        k, v = kv.split('=', 1)
+        nm[k] = v
+    ratios, pairs = peer_ratios(recs, baseline)
+    rounds = max(r['round'] for r in recs)
+    head = ['test'] + [f'{nm.get(a, a)}/{nm.get(b, b)}' for a, b in pairs]
+    rows = []
+    for (test, metric, better), rr in ratios.items():
+        rows.append([test] + [f'{median(x):.3f} ({min(x):.3f}-{max(x):.3f})' if x else '-'
+                              for x in (rr[p] for p in pairs)])
+    w = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+    for r in [head] + rows:
+        print('  '.join(c.ljust(w[i]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(r)).rstrip())
+    print()
+    print(f'Median ratio over {rounds} rounds (min-max), above 1.0 better for the first kernel.')
+
+
+def print_peers(recs, baseline):
+    """The peer benchmarks (make bench SUITE=peers): per test, each kernel's
+    median value and the per-round ratios of each kernel pair, oriented so
+    that above 1.0 is better for the first kernel of the pair."""
+    vs = kernel_order(sorted({r['variant'] for r in recs}), baseline)
+    refs = [v for v in vs if v not in (baseline, 'patched')]
+    pairs = []
+    if 'patched' in vs and baseline in vs:
+        pairs = [('patched', baseline)] + [('patched', v) for v in refs]
+    pairs += [(v, baseline) for v in refs if baseline in vs]
+    rounds = max(r['round'] for r in recs)
+    by = defaultdict(lambda: defaultdict(dict))
+    for r in recs:
+        by[(r['clock'], r['vcpus'], r['test'], r['metric'], r['better'])][r['variant']][r['round']] = r
+    print(f'### Peer benchmarks: median over rounds; ratios oriented so that > 1.0 is better for the first '
+          f'kernel, median [min-max of {rounds} round(s)]')
+    print()
+    print('| clock | test | metric (better) | ' + ' | '.join(vs) + ' | ' +
+          ' | '.join(f'{a} / {b}' for a, b in pairs) + ' | ' + ' | '.join(f'allocs {v}' for v in vs) + ' |')
+    print('|---|---|---|' + '---|' * (2 * len(vs) + len(pairs)))
+    for key in sorted(by):
+        clock, vcpus, test, metric, better = key
+        cols = []
+        for v in vs:
+            rs = by[key].get(v, {})
+            cols.append(f"{median([x['value'] for x in rs.values()]):.4g}" if rs else '-')
+        for a, b in pairs:
+            ra, rb = by[key].get(a, {}), by[key].get(b, {})
+            rr = []
+            for i in sorted(set(ra) & set(rb)):
+                x, y = ra[i]['value'], rb[i]['value']
+                if x > 0 and y > 0:
+                    rr.append(x / y if better == 'higher' else y / x)
+            cols.append(f'{median(rr):.3f} [{min(rr):.3f}-{max(rr):.3f}]' if rr else '-')
+        for v in vs:
+            rs = by[key].get(v, {})
+            cols.append(f"{median([x['pgalloc'] for x in rs.values()]):.0f}" if rs else '-')
+        print(f'| {clock}, {vcpus} vCPUs | {test} | {metric} ({better}) | ' + ' | '.join(cols) + ' |')
+    print()
+    print('allocs: page-allocator calls (pgalloc_* of /proc/vmstat) during the test, median over rounds.')
+
+
 def load_records(files):
     """The JSON records of pipe_bench result files, one per line."""
     return [json.loads(line) for f in files for line in open(f) if line.strip()]
@@ -360,13 +547,32 @@ def main():
     ap.add_argument('--baseline', default='base')
     ap.add_argument('--brief', action='store_true')
     ap.add_argument('--lockstat', action='store_true')
+    ap.add_argument('--peers', action='store_true', help='the peer benchmarks (SUITE=peers)')
     ap.add_argument('--summary-only', action='store_true')
     ap.add_argument('--headline', action='store_true')
+    ap.add_argument('--text', action='store_true',
+                    help='one aligned plain-text table of the first configuration')
+    ap.add_argument('--name', action='append', default=[],
+                    help='VARIANT=LABEL for --text (defaults: base=7.3 v72=7.2 patched=v4)')
     ap.add_argument('files', nargs='+')
     a = ap.parse_args()
     recs = load_records(a.files)
     if not recs:
         raise SystemExit('no records')
+    peers = [r for r in recs if r.get('suite') == 'peers']
+    if a.text and peers and any(r.get('suite') != 'peers' for r in recs):
+        d = Data([r for r in recs if r.get('suite') != 'peers' and not r.get('flavor')], a.baseline)
+        print_text(d, d.cfgs[0], a.name, peers)
+        return
+    if a.peers or peers:
+        if not peers:
+            raise SystemExit('no peer benchmark records')
+        if a.text:
+            print_peers_text(peers, a.baseline, a.name)
+            return
+        print_env(peers, False)
+        print_peers(peers, a.baseline)
+        return
     if a.lockstat:
         ls = [r for r in recs if r.get('flavor')]
         print_env(ls or recs, False)
@@ -379,11 +585,14 @@ def main():
     if a.headline:
         print_summary(d, [d.cfgs[0]], title=False)
         return
+    if a.text:
+        print_text(d, d.cfgs[0], a.name)
+        return
     print_env(recs, True)
     print_summary(d)
     if a.summary_only:
         print_agreement(d)
-        print(f'"{NS}": the 95% bootstrap interval of the median ratio contains 1.0.')
+        print(f'"{NS}": the interval ({interval_name(d)}) of the median ratio contains 1.0.')
         return
     print_headline(d, d.cfgs[0])
     print_alloc(d, d.cfgs[0])
@@ -392,7 +601,7 @@ def main():
         for cfg in d.cfgs[1:]:
             print_headline(d, cfg)
         print_tables(d)
-    print(f'"~" and "{NS}": the 95% bootstrap interval of the median ratio contains 1.0. '
+    print(f'"~" and "{NS}": the interval ({interval_name(d)}) of the median ratio contains 1.0. '
           'Ratios are per round (kernels interleaved within a round), throughput is MB/s of the '
           'measured window, allocs/frees are pgalloc_*/pgfree deltas of /proc/vmstat per MiB piped.')
 

@@ -14,7 +14,9 @@
 #
 # The shape (docs/benchmarking.md, "Benchmark shape"): the writers x readers grid
 # GRID_W x GRID_R (default 1,2,5 x 1,5,10) at GRID_SIZE (64K), plus the cells
-# EXTRA_CELLS (default "1x1 5x5") at each size of EXTRA_SIZES ("512 4K 1M").
+# EXTRA_CELLS (default "1x1 5x5") at each size of EXTRA_SIZES ("100 512 4K 1M"),
+# plus a ping-pong cell (pipe_bench's "pp:SZ": one message bounced between
+# two threads over two pipes) at each size of PP_SIZES ("1 100").
 #
 # Variables (defaults in brackets; QUICK=1 changes the ones marked *):
 #   KERNELS     [base patched v72]
@@ -28,10 +30,18 @@
 #               instructions, so host load does not change its results.
 #               Realtime guests always run alone, after waiting for running
 #               kernel builds to end (at most QUIET_WAIT [600] s per run).
+#   SUITE=peers the peer benchmarks instead of pipe_bench (scripts/peers-job.sh:
+#               perf bench sched pipe and messaging, stress-ng's pipe,
+#               pipeherd, splice, tee and vm-splice stressors, a shell
+#               pipeline), no pressure; records go to
+#               results/peers-DATE.jsonl. PEERS_SECONDS, PERF_LOOPS,
+#               HACKBENCH_LOOPS, PIPELINE_MIB: see peers-job.sh.
 #   LOCKSTAT=1  lockstat flavor kernels (CONFIG_LOCK_STAT), pipe_bench
 #               --lock-stat, CLOCKS=icount and ROUNDS=1 unless given;
 #               records go to results/lockstat-DATE.jsonl, never into the
 #               throughput tables.
+#   ARCH        [x86_64] or arm64 (cross-built kernels and pipe_bench).
+#   PAGES       [4K]; 64K (arm64 only) builds every kernel with 64K pages.
 #   VCPUS, MEM  as for run-guest.sh.  TAG: added to the output file names.
 #   BENCH_ARGS  extra pipe_bench arguments (they go after --cells).
 #   PLOTS=0     no PNGs.
@@ -50,18 +60,33 @@ else
 fi
 flavor=()
 kind=bench
+suite=${SUITE:-pipe_bench}
+case "$suite" in
+pipe_bench) ;;
+peers)	kind=peers; pressure=none ;;
+*)	die "SUITE must be pipe_bench or peers, not $suite" ;;
+esac
 if [ "$lockstat" = 1 ]; then
 	flavor=(lockstat); kind=lockstat
 	clocks=${CLOCKS:-${CLOCK:-icount}}
 	rounds=${ROUNDS:-1}
 fi
+arch=${ARCH:-x86_64}
+pages=${PAGES:-4K}
+kflavor=("${flavor[@]}")
+case "$pages" in
+4K|4k)	pages=4K ;;
+64K|64k) [ "$arch" = arm64 ] || die "PAGES=64K needs ARCH=arm64"; pages=64K; kflavor+=(64k) ;;
+*)	die "PAGES must be 4K or 64K, not $pages" ;;
+esac
 jobs=${JOBS:-$(nproc_host)}
 [ "$jobs" -ge 1 ] || jobs=1
 grid_w=${GRID_W:-1,2,5}
 grid_r=${GRID_R:-1,5,10}
 grid_size=${GRID_SIZE:-64K}
 extra_cells=${EXTRA_CELLS-1x1 5x5}
-extra_sizes=${EXTRA_SIZES-512 4K 1M}
+extra_sizes=${EXTRA_SIZES-100 512 4K 1M}
+pp_sizes=${PP_SIZES-1 100}
 PLOTS=${PLOTS:-1} "$TOP/scripts/install-deps.sh"
 
 cells=()
@@ -75,18 +100,24 @@ for s in $extra_sizes; do
 		cells+=("$c:$s")
 	done
 done
+for s in $pp_sizes; do
+	cells+=("pp:$s")
+done
 cell_list=$(IFS=,; echo "${cells[*]}")
 
 # Kernels first (one at a time: two cores), then the bench binary.
 declare -A img
 for k in $kernels; do
 	"$TOP/scripts/apply-series.sh" "$k"
-	img[$k]=$("$TOP/scripts/build-kernel.sh" "$k" "${flavor[@]}")
+	img[$k]=$("$TOP/scripts/build-kernel.sh" "$k" "${kflavor[@]}")
 done
 "$TOP/scripts/apply-series.sh" patched
 kst=$("$TOP/scripts/build-selftests.sh" patched)
-pbhelp=$("$kst/pipe/pipe_bench" --help 2>&1 || true)
+# (The help text, from the binary itself: it may be another arch's.)
+pbhelp=$(strings "$kst/pipe/pipe_bench")
 grep -q -- --cells <<<"$pbhelp" || die "pipe_bench has no --cells: patches/ lacks the pipe_bench patch"
+[ -z "$pp_sizes" ] || grep -q -- 'pp\[:SZ\]' <<<"$pbhelp" ||
+	die "pipe_bench has no ping-pong cells: patches/ lacks that patch (or set PP_SIZES=)"
 # The Debian package each kernel's source came from, for its records.
 declare -A kpkg kpkgver
 for k in $kernels; do
@@ -99,23 +130,34 @@ done
 lsopt=
 [ "$lockstat" = 1 ] && lsopt=--lock-stat
 job=$WORK/job-$kind${TAG:+-$TAG}.sh
-{
-	echo "cd pipe"
-	for p in $pressure; do
-		popt=--memory-pressure=$p
-		[ "$p" = none ] && popt=
-		echo "echo \"PIPEPOOL-BENCH-BEGIN $p\""
-		echo "./pipe_bench --json --hist $lsopt -d $dur --cells=$cell_list $popt ${BENCH_ARGS:-} || echo \"PIPEPOOL-BENCH-FAIL $p rc=\$?\""
-	done
-} >"$job"
+if [ "$suite" = peers ]; then
+	for v in PEERS_SECONDS PERF_LOOPS HACKBENCH_LOOPS PIPELINE_MIB; do
+		[ -n "${!v:-}" ] && echo "$v=${!v}"
+	done >"$job"
+	cat "$TOP/scripts/peers-job.sh" >>"$job"
+else
+	{
+		echo "cd pipe"
+		for p in $pressure; do
+			popt=--memory-pressure=$p
+			[ "$p" = none ] && popt=
+			echo "echo \"PIPEPOOL-BENCH-BEGIN $p\""
+			echo "./pipe_bench --json --hist $lsopt -d $dur --cells=$cell_list $popt ${BENCH_ARGS:-} || echo \"PIPEPOOL-BENCH-FAIL $p rc=\$?\""
+		done
+	} >"$job"
+fi
 initrd=$WORK/initramfs-$kind${TAG:+-$TAG}.cpio.gz
-"$TOP/scripts/make-initramfs.sh" "$initrd" "$kst" "$job"
+stage_perf=0
+[ "$suite" = peers ] && stage_perf=1
+STAGE_PERF=$stage_perf "$TOP/scripts/make-initramfs.sh" "$initrd" "$kst" "$job"
 
 # The host, for every record.
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 host_cores=$(nproc_host)
 host_mem=$(awk '/MemTotal/ { printf "%.0fG", $2 / 1048576 }' /proc/meminfo)
-qemu_version=$(qemu-system-x86_64 --version | sed -n '1s/^QEMU emulator version //p')
+qbin=qemu-system-x86_64
+[ "$arch" = arm64 ] && qbin=qemu-system-aarch64
+qemu_version=$("$qbin" --version | sed -n '1s/^QEMU emulator version //p')
 # (pgrep fails when it finds nothing: under pipefail that must not end the run.)
 builds_running() { { pgrep -f 'make.*-j|cc1' || true; } | wc -l; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -144,6 +186,12 @@ run_one() {
 	# (under memory.high a realtime cell can stall throughout): that is a
 	# result, kept (the report skips ratios over zero). Missing cells or a
 	# payload verification failure end the bench.
+	# A peer tool that fails on a kernel is a finding: the run stops there.
+	if grep -q PEERS-FAIL "$LOGDIR/$name.out"; then
+		grep -A 20 PEERS-FAIL "$LOGDIR/$name.out" >&2
+		die "a peer benchmark failed in the guest (output: $LOGDIR/$name.out)"
+	fi
+	grep -q PEERS-SKIP "$LOGDIR/$name.out" && grep PEERS-SKIP "$LOGDIR/$name.out" >&2
 	if grep -q PIPEPOOL-BENCH-FAIL "$LOGDIR/$name.out"; then
 		grep PIPEPOOL-BENCH-FAIL "$LOGDIR/$name.out" >&2
 		python3 - "$LOGDIR/$name.out" "$cell_list" $pressure <<'PY' || die "pipe_bench failed in the guest (output: $LOGDIR/$name.out)"
@@ -166,6 +214,7 @@ PY
 		variant="$k" flavor="${flavor[*]}" round:num="$r" clock="$clock" accel="$accel" \
 		vcpus:num="$vcpus" mem="$mem" pkg="${kpkg[$k]}" pkg_version="${kpkgver[$k]}" \
 		image="$(basename "${img[$k]}")" date="$stamp" tag="${TAG:-}" \
+		arch="$arch" pages="$pages" \
 		host_cpu="$host_cpu" host_cores:num="$host_cores" host_mem="$host_mem" \
 		qemu="$qemu_version" host_load_start="$load0" host_load_end="$(loadavg)" \
 		host_builds_start:num="$busy0" host_builds_end:num="$(builds_running)" \
@@ -190,7 +239,7 @@ if not recs:
     sys.exit('no pipe_bench records in ' + path)
 open(part, 'w').write('\n'.join(recs) + '\n')
 PY
-	msg "$clock round $r/$rounds, $k: $(grep -c '^{' "$LOGDIR/$name.out") cells in $(( $(date +%s) - ts ))s ($(( $(date +%s) - t0 ))s so far)"
+	msg "$clock round $r/$rounds, $k: $(grep -c '^{' "$LOGDIR/$name.out") records in $(( $(date +%s) - ts ))s ($(( $(date +%s) - t0 ))s so far)"
 }
 
 # Wait until no kernel build runs, for realtime guests; at most QUIET_WAIT
@@ -256,6 +305,9 @@ msg "all guests done in ${wall}s"
 if [ "$kind" = lockstat ]; then
 	ln -sf "$(basename "$out")" "$TOP/results/latest-lockstat.jsonl"
 	python3 "$TOP/scripts/bench-report.py" --lockstat "$out" | tee "$TOP/results/$name_tag.md"
+elif [ "$kind" = peers ]; then
+	ln -sf "$(basename "$out")" "$TOP/results/latest-peers${TAG:+-$TAG}.jsonl"
+	python3 "$TOP/scripts/bench-report.py" --peers "$out" | tee "$TOP/results/$name_tag.md"
 else
 	ln -sf "$(basename "$out")" "$TOP/results/latest${TAG:+-$TAG}.jsonl"
 	python3 "$TOP/scripts/bench-report.py" "$out" | tee "$TOP/results/$name_tag.md"

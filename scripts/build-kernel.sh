@@ -25,8 +25,16 @@ src=$(tree_dir "$variant")
 stamp=$(cat "$src/.pipepool-series" 2>/dev/null || true)
 [ "${stamp%%:*}" = "$variant" ] || die "tree $src does not hold $variant (run apply-series.sh $variant)"
 
+# The series' KUnit suite, when the tree has it (KUNIT=0: leave it out).
+kunit=0
+[ "${KUNIT:-1}" = 1 ] && [ -f "$src/fs/tests/pipe_kunit.c" ] && kunit=1
+
 fname=guest
 [ ${#flavors[@]} -gt 0 ] && fname=$(IFS=-; echo "${flavors[*]}")
+# KUnit changes core structures (task_struct): a build directory of its
+# own, so that switching between test (KUnit) and bench (no KUnit) kernels
+# does not rebuild everything each time.
+[ "$kunit" = 1 ] && fname=$fname-kunit
 bdir=$TOP/build/$arch-$fname$(series_suffix "$variant")
 mkdir -p "$bdir"
 
@@ -38,8 +46,7 @@ esac
 
 frags=("$TOP/configs/guest-common.config" "$TOP/configs/guest.config")
 [ "$arch" != x86_64 ] && [ -f "$TOP/configs/guest-$arch.config" ] && frags[1]=$TOP/configs/guest-$arch.config
-# The series' KUnit suite, when the tree has it (KUNIT=0: leave it out).
-[ "${KUNIT:-1}" = 1 ] && [ -f "$src/fs/tests/pipe_kunit.c" ] && frags+=("$TOP/configs/kunit.config")
+[ "$kunit" = 1 ] && frags+=("$TOP/configs/kunit.config")
 for f in "${flavors[@]}"; do
 	[ -f "$TOP/configs/$f.config" ] || die "no such flavor: configs/$f.config"
 	frags+=("$TOP/configs/$f.config")

@@ -16,7 +16,9 @@
 # Groups: "all" (make test, make bench, make check), "arm64" (ARCH=arm64),
 # "hw" (hw-package.sh), "fresh" (fresh-machine.sh, on the host), "b4"
 # (trixie's b4, installed by install_b4 below, not from the machine's
-# suites). Without GROUP: all, plus arm64 when ARCH=arm64, plus b4.
+# suites), "peers" (make bench SUITE=peers: perf, staged into the guest).
+# Without GROUP: all, plus arm64 when ARCH=arm64, plus peers when
+# SUITE=peers, plus b4.
 #
 # After installing, every row of the groups must resolve (command on PATH,
 # file present, Python module importable), and every command the scripts
@@ -103,6 +105,7 @@ gcc                                  gcc                     all
 /usr/include/stdio.h                 libc6-dev               all
 ld                                   binutils                all
 readelf                              binutils                all
+strings                              binutils                all
 flex                                 flex                    all
 bison                                bison                   all
 bc                                   bc                      all
@@ -147,6 +150,7 @@ python3                              python3                 hw
 debootstrap                          debootstrap             fresh
 # make send-dry, make check's "b4 prep --check" (install_b4 below)
 b4                                   b4                      b4
+perf                                 linux-perf              peers
 EOT
 }
 
@@ -156,6 +160,7 @@ groups=("$@")
 if [ ${#groups[@]} -eq 0 ]; then
 	groups=(all b4)
 	[ "${ARCH:-x86_64}" = arm64 ] && groups+=(arm64)
+	[ "${SUITE:-}" = peers ] && groups+=(peers)
 fi
 in_groups() { local g; for g in "${groups[@]}"; do [ "$g" = "$1" ] && return 0; done; return 1; }
 
@@ -236,7 +241,7 @@ import glob, os, re, sys
 top = sys.argv[1]
 covered = set(sys.argv[2:])
 # Scripts that run inside the guest, on its busybox, not on this machine.
-GUEST = {'soak-guest.sh'}
+GUEST = {'soak-guest.sh', 'peers-job.sh'}
 files = sorted(p for p in glob.glob(os.path.join(top, 'scripts', '*.sh'))
                if os.path.basename(p) not in GUEST) + \
     [p for p in (os.path.join(top, '.ci', 'run'), os.path.join(top, 'Makefile')) if os.path.exists(p)]

@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make-initramfs.sh OUT KSELFTEST_DIR JOB_SCRIPT: write a gzip'ed cpio
-# initramfs holding busybox (Debian busybox-static), stress-ng with its shared
-# libraries, the installed kselftests under /kselftest and JOB_SCRIPT as
-# /job.sh. /init mounts the pseudo filesystems, runs the job with its output on
-# the results channel and powers the guest off. The kernel console stays on
-# the first serial port. The results channel is the device named by
-# "pipepool.out=DEV" on the kernel command line (run-guest.sh sets it: ttyS1,
-# the second serial port, on x86-64; hvc0, a virtio console, on arm64's virt
-# machine, which has one PL011), ttyS1 without it. The image is the same for
-# every machine of an arch; only busybox and stress-ng depend on the arch.
+# initramfs holding busybox (Debian busybox-static), stress-ng (and with
+# STAGE_PERF=1 perf) with their shared libraries, the installed kselftests
+# under /kselftest and JOB_SCRIPT as /job.sh. /init mounts the pseudo
+# filesystems, runs the job with its output on the results channel and
+# powers the guest off. The kernel console stays on the first serial port.
+# The results channel is the device named by "pipepool.out=DEV" on the
+# kernel command line (run-guest.sh sets it: ttyS1, the second serial port,
+# on x86-64; hvc0, a virtio console, on arm64's virt machine, which has one
+# PL011), ttyS1 without it. The image is the same for every machine of an
+# arch; only busybox, stress-ng and perf depend on the arch.
 source "$(dirname "$0")/lib.sh"
 STEP=initramfs
 out=${1:?usage: make-initramfs.sh OUT KSELFTEST_DIR JOB_SCRIPT}
@@ -27,12 +28,11 @@ bb=${BUSYBOX:-$("$TOP/scripts/fetch-busybox.sh" "$arch")}
 [ -x "$bb" ] || die "busybox not found: $bb"
 cp "$bb" "$root/bin/busybox"
 
-# stress-ng and its libraries (same-arch guests only: on arm64 pipe_bench's
-# --memory-pressure=stress-ng skips, saying stress-ng is not in PATH).
-if [ "$arch" = x86_64 ] && command -v stress-ng >/dev/null; then
-	sng=$(command -v stress-ng)
-	cp "$sng" "$root/usr/bin/stress-ng"
-	ldd "$sng" | awk '/=>/ { print $3 } /^\t\/.*ld-linux/ { print $1 }' | while read -r l; do
+# stage_bin PATH: a host binary and its shared libraries, at the same paths
+# (same-arch guests only).
+stage_bin() {
+	cp "$1" "$root/usr/bin/$(basename "$1")"
+	ldd "$1" | awk '/=>/ { print $3 } /^\t\/.*ld-linux/ { print $1 }' | while read -r l; do
 		[ -f "$l" ] || continue
 		mkdir -p "$root$(dirname "$l")"
 		cp -L "$l" "$root$l"
@@ -41,6 +41,17 @@ if [ "$arch" = x86_64 ] && command -v stress-ng >/dev/null; then
 	[ -e "$root/lib64" ] || ln -s lib "$root/lib64"
 	mkdir -p "$root/lib64"
 	cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/" 2>/dev/null || true
+}
+
+# stress-ng and its libraries (same-arch guests only: on arm64 pipe_bench's
+# --memory-pressure=stress-ng skips, saying stress-ng is not in PATH), and
+# with STAGE_PERF=1 perf (Debian's linux-perf; make bench SUITE=peers).
+if [ "$arch" = x86_64 ] && command -v stress-ng >/dev/null; then
+	stage_bin "$(command -v stress-ng)"
+fi
+if [ "${STAGE_PERF:-0}" = 1 ] && [ "$arch" = x86_64 ]; then
+	command -v perf >/dev/null || die "STAGE_PERF=1: perf not installed (Debian package linux-perf)"
+	stage_bin "$(command -v perf)"
 fi
 
 cp -a "$kst" "$root/kselftest"

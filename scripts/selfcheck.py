@@ -55,9 +55,11 @@ SCAN = [
 # bench-report.py: records cut from results/ and the modes to compare.
 REPORT = [
     ('v3-small.jsonl', ['full', 'brief', 'summary-only', 'headline']),
-    ('v72-small.jsonl', ['full', 'brief', 'headline']),
+    ('v72-small.jsonl', ['full', 'brief', 'headline', 'text']),
     ('sweep-small.jsonl', ['full', 'brief']),
     ('lockstat-small.jsonl', ['lockstat']),
+    ('peers-small.jsonl', ['peers']),
+    ('v4-small.jsonl', ['full', 'text']),
 ]
 
 
