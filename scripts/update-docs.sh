@@ -93,20 +93,24 @@ KERNELS = {'base': 'plain Linux %(kernel)s', 'patched': 'base + %(series)s',
 
 
 def label(files, series='the series of the day'):
-    """What a run measured, and whether it is history (another base)."""
+    """What a run measured, and whether it is history (another base). v72
+    is Linux 7.2 by design (the older reference): it does not make a run
+    history, and the base's kernel names base and patched."""
     recs = [json.loads(l) for f in files for l in open(f) if l.strip()]
     kinds = sorted({(r['pkg'], r['pkg_version'], r.get('kernel', '?')) for r in recs})
+    own = sorted({(r['pkg'], r['pkg_version'], r.get('kernel', '?')) for r in recs
+                  if r['variant'] != 'v72'}) or kinds
     what = '; '.join('Linux %s (%s %s)' % (k, p, v) for p, v, k in kinds)
     names = []
     for v in sorted({r['variant'] for r in recs}, key=lambda v: (v != 'base', v == 'patched', v)):
-        kernel = kinds[0][2].rstrip('+') if len(kinds) == 1 else '?'
+        kernel = own[0][2].rstrip('+') if len(own) == 1 else '?'
         names.append('%s = %s' % (v, KERNELS.get(v, v) % dict(kernel=kernel, series=series)))
     rounds = max(r['round'] for r in recs)
     ci = {1: ' (one round: no interval)'}.get(
         rounds, ' (with %d rounds the interval is the min-max of the rounds)' % rounds if rounds < 7 else '')
     text = ('measured on %s; kernels: %s; %d round(s)%s, %s s measured per cell.'
             % (what, ', '.join(names), rounds, ci, recs[0].get('duration_arg', '?')))
-    if all((p, v) == (pkg, ver) for p, v, _ in kinds):
+    if all((p, v) == (pkg, ver) for p, v, _ in own):
         return text[0].upper() + text[1:]
     return ('**History**, from before the move to the current base (Linux %s, %s %s): %s'
             % (kver, pkg, ver, text))
