@@ -390,6 +390,13 @@ def print_lockstat(recs):
 NAMES = {'base': '7.3', 'v72': '7.2', 'patched': 'v4'}
 
 
+def print_aligned(head, rows):
+    """A plain-text table: the first column left-aligned, the others right."""
+    w = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+    for r in [head] + rows:
+        print('  '.join(c.ljust(w[i]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(r)).rstrip())
+
+
 def print_text(d, cfg, names, peers=()):
     """One aligned plain-text table (the cover letter's): ratios of the
     64 KiB grid summarised over its cells, every other cell by itself, and
@@ -434,9 +441,7 @@ def print_text(d, cfg, names, peers=()):
         for (test, _, _), rr in ratios.items():
             rows.append([test] + [f'{median(x):.3f} ({min(x):.3f}-{max(x):.3f})' if x else '-'
                                   for x in (rr.get(p, []) for p in pairs)] + ['-'] * len(vs))
-    w = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
-    for r in [head] + rows:
-        print('  '.join(c.ljust(w[i]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(r)).rstrip())
+    print_aligned(head, rows)
     print()
     if peers:
         pr = max(r['round'] for r in peers)
@@ -488,9 +493,7 @@ def print_peers_text(recs, baseline, names):
     for (test, metric, better), rr in ratios.items():
         rows.append([test] + [f'{median(x):.3f} ({min(x):.3f}-{max(x):.3f})' if x else '-'
                               for x in (rr[p] for p in pairs)])
-    w = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
-    for r in [head] + rows:
-        print('  '.join(c.ljust(w[i]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(r)).rstrip())
+    print_aligned(head, rows)
     print()
     print(f'Median ratio over {rounds} rounds (min-max), above 1.0 better for the first kernel.')
 
