@@ -390,6 +390,15 @@ def print_lockstat(recs):
 NAMES = {'base': '7.3', 'v72': '7.2', 'patched': 'v4'}
 
 
+def kernel_labels(names):
+    """NAMES with the VARIANT=LABEL overrides of --name."""
+    nm = dict(NAMES)
+    for kv in names:
+        k, v = kv.split('=', 1)
+        nm[k] = v
+    return nm
+
+
 def print_aligned(head, rows):
     """A plain-text table: the first column left-aligned, the others right."""
     w = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
@@ -402,10 +411,7 @@ def print_text(d, cfg, names, peers=()):
     64 KiB grid summarised over its cells, every other cell by itself, and
     allocator calls per MiB (per message for ping-pong); then, given peer
     benchmark records of the same kernels, one row per peer test."""
-    nm = dict(NAMES)
-    for kv in names:
-        k, v = kv.split('=', 1)
-        nm[k] = v
+    nm = kernel_labels(names)
     pairs = d.pairs
     vs = kernel_order(d.variants, d.baseline)
     head = ['cell'] + [f'{nm.get(v, v)}/{nm.get(b, b)}' for v, b in pairs] + \
@@ -453,39 +459,46 @@ def print_text(d, cfg, names, peers=()):
     print('ping-pong; medians over rounds.')
 
 
-def peer_ratios(recs, baseline):
-    """(test, metric, better) -> {(a, b): per-round ratios}, oriented so that
-    above 1.0 is better for a; and the kernel pairs, as print_peers() has them."""
+def peer_pairs(recs, baseline):
+    """The kernels of peer records in report order, and the pairs compared:
+    patched / baseline, patched / each reference, each reference / baseline."""
     vs = kernel_order(sorted({r['variant'] for r in recs}), baseline)
     refs = [v for v in vs if v not in (baseline, 'patched')]
     pairs = []
     if 'patched' in vs and baseline in vs:
         pairs = [('patched', baseline)] + [('patched', v) for v in refs]
     pairs += [(v, baseline) for v in refs if baseline in vs]
+    return vs, pairs
+
+
+def oriented_ratios(ra, rb, better):
+    """Per-round ratios of two kernels' {round: record}, above 1.0 better for ra."""
+    rr = []
+    for i in sorted(set(ra) & set(rb)):
+        x, y = ra[i]['value'], rb[i]['value']
+        if x > 0 and y > 0:
+            rr.append(x / y if better == 'higher' else y / x)
+    return rr
+
+
+def peer_ratios(recs, baseline):
+    """(test, metric, better) -> {(a, b): per-round ratios}, oriented so that
+    above 1.0 is better for a; and the kernel pairs of peer_pairs()."""
+    _, pairs = peer_pairs(recs, baseline)
     by = defaultdict(lambda: defaultdict(dict))
     for r in recs:
         by[(r['test'], r['metric'], r['better'])][r['variant']][r['round']] = r
     out = {}
     for key in sorted(by):
-        out[key] = {}
-        for a, b in pairs:
-            ra, rb = by[key].get(a, {}), by[key].get(b, {})
-            rr = []
-            for i in sorted(set(ra) & set(rb)):
-                x, y = ra[i]['value'], rb[i]['value']
-                if x > 0 and y > 0:
-                    rr.append(x / y if key[2] == 'higher' else y / x)
-            out[key][(a, b)] = rr
+        out[key] = {(a, b): oriented_ratios(by[key].get(a, {}), by[key].get(b, {}), key[2])
+                    for a, b in pairs}
     return out, pairs
 
 
 def print_peers_text(recs, baseline, names):
     """The peer benchmarks as plain text for the cover letter: per test, the
     median ratio of each kernel pair, above 1.0 better for the first."""
-    nm = dict(NAMES)
-    for kv in names:
-        k, v = kv.split('=', 1)
-        nm[k] = v
+    nm = kernel_labels(names)
     ratios, pairs = peer_ratios(recs, baseline)
     rounds = max(r['round'] for r in recs)
     head = ['test'] + [f'{nm.get(a, a)}/{nm.get(b, b)}' for a, b in pairs]
@@ -502,12 +515,7 @@ def print_peers(recs, baseline):
     """The peer benchmarks (make bench SUITE=peers): per test, each kernel's
     median value and the per-round ratios of each kernel pair, oriented so
     that above 1.0 is better for the first kernel of the pair."""
-    vs = kernel_order(sorted({r['variant'] for r in recs}), baseline)
-    refs = [v for v in vs if v not in (baseline, 'patched')]
-    pairs = []
-    if 'patched' in vs and baseline in vs:
-        pairs = [('patched', baseline)] + [('patched', v) for v in refs]
-    pairs += [(v, baseline) for v in refs if baseline in vs]
+    vs, pairs = peer_pairs(recs, baseline)
     rounds = max(r['round'] for r in recs)
     by = defaultdict(lambda: defaultdict(dict))
     for r in recs:
@@ -525,12 +533,7 @@ def print_peers(recs, baseline):
             rs = by[key].get(v, {})
             cols.append(f"{median([x['value'] for x in rs.values()]):.4g}" if rs else '-')
         for a, b in pairs:
-            ra, rb = by[key].get(a, {}), by[key].get(b, {})
-            rr = []
-            for i in sorted(set(ra) & set(rb)):
-                x, y = ra[i]['value'], rb[i]['value']
-                if x > 0 and y > 0:
-                    rr.append(x / y if better == 'higher' else y / x)
+            rr = oriented_ratios(by[key].get(a, {}), by[key].get(b, {}), better)
             cols.append(f'{median(rr):.3f} [{min(rr):.3f}-{max(rr):.3f}]' if rr else '-')
         for v in vs:
             rs = by[key].get(v, {})
