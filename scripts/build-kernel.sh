@@ -29,13 +29,7 @@ stamp=$(cat "$src/.pipepool-series" 2>/dev/null || true)
 kunit=0
 [ "${KUNIT:-1}" = 1 ] && [ -f "$src/fs/tests/pipe_kunit.c" ] && kunit=1
 
-fname=guest
-[ ${#flavors[@]} -gt 0 ] && fname=$(IFS=-; echo "${flavors[*]}")
-# KUnit changes core structures (task_struct): a build directory of its
-# own, so that switching between test (KUnit) and bench (no KUnit) kernels
-# does not rebuild everything each time.
-[ "$kunit" = 1 ] && fname=$fname-kunit
-bdir=$TOP/build/$arch-$fname$(series_suffix "$variant")
+bdir=$(guest_build_dir "$variant" "${flavors[@]}")
 mkdir -p "$bdir"
 
 case "$arch" in

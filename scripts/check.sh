@@ -72,10 +72,10 @@ fi
 # Build-only bisect: each prefix of the series, in the shared source tree
 # and guest build directory, so each step is incremental; the tree is put
 # back to the whole series at the end.
-"$TOP/scripts/build-kernel.sh" patched >/dev/null
+ARCH=x86_64 "$TOP/scripts/build-kernel.sh" patched >/dev/null
 build_lock
 head=$(git -C "$src" rev-parse HEAD)
-bdir=$TOP/build/x86_64-guest
+bdir=$(ARCH=x86_64 guest_build_dir patched)
 # Each step starts from the guest's whole config: a prefix of the series
 # lacks options that later patches add (CONFIG_PIPE_KUNIT_TEST), which
 # olddefconfig drops and must not stay dropped for the next step.

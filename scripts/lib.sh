@@ -70,6 +70,20 @@ series_suffix() {
 # apply-series.sh): one worktree shared by the variants of a series.
 tree_dir() { echo "$WORK/trees/src$(series_suffix "${1:-patched}")"; }
 
+# guest_build_dir VARIANT [FLAVOR...]: the build directory build-kernel.sh
+# uses for VARIANT and FLAVORs on ARCH: build/ARCH-FLAVORS, "-kunit" when
+# the tree has the series' KUnit suite and KUNIT is not 0 (KUnit changes
+# core structures: a directory of its own keeps test and bench kernels
+# incremental), "-X.Y" for a variant of another series.
+guest_build_dir() {
+	local variant=$1 fname=guest src
+	shift
+	src=$(tree_dir "$variant")
+	[ $# -gt 0 ] && fname=$(IFS=-; echo "$*")
+	[ "${KUNIT:-1}" = 1 ] && [ -f "$src/fs/tests/pipe_kunit.c" ] && fname=$fname-kunit
+	echo "$TOP/build/${ARCH:-x86_64}-$fname$(series_suffix "$variant")"
+}
+
 # A short content hash of files, for keying build products.
 hash_files() { cat "$@" 2>/dev/null | sha256sum | cut -c1-12; }
 
