@@ -30,6 +30,10 @@ kunit=0
 [ "${KUNIT:-1}" = 1 ] && [ -f "$src/fs/tests/pipe_kunit.c" ] && kunit=1
 
 bdir=$(guest_build_dir "$variant" "${flavors[@]}")
+# The flavors' part of its name, for the image and the log.
+fname=$(basename "$bdir")
+fname=${fname#"$arch"-}
+fname=${fname%"$(series_suffix "$variant")"}
 mkdir -p "$bdir"
 
 case "$arch" in
