@@ -22,6 +22,14 @@ arm64)	pages=${PAGES:-4K 64K}; def=0 ;;
 *)	die "unsupported ARCH=$arch" ;;
 esac
 CHECK=${CHECK:-$def} HOST=${HOST:-$def} DEBUG=${DEBUG:-$def} KCSAN=${KCSAN:-$def}
+# The soak (docs/soak.md) runs in the debug guest after the selftests, for
+# SOAK_SECONDS of guest time (default 180 here, 240 in make soak). x86-64
+# only: stress-ng is only in the x86-64 image.
+SOAK=${SOAK:-$DEBUG}
+[ "$arch" = x86_64 ] || SOAK=0
+soak_secs=${SOAK_SECONDS:-180}
+case "$soak_secs" in ''|*[!0-9]*) die "SOAK_SECONDS must be a number of seconds, not '$soak_secs'" ;; esac
+[ "$SOAK" = 0 ] || [ "$soak_secs" -ge 120 ] || die "SOAK_SECONDS must be at least 120 (see docs/soak.md)"
 t0=$(date +%s)
 "$TOP/scripts/install-deps.sh"
 # The harness's own tests first: seconds, and a parser bug shows up here,
@@ -74,6 +82,14 @@ done
 [ "$KCSAN" = 1 ] && flavors+=(kcsan)
 initrd=$WORK/initramfs-test-$arch.cpio.gz
 "$TOP/scripts/make-initramfs.sh" "$initrd" "$kst" "$job"
+# The debug guest's image: the selftests, then the soak.
+if [ "$SOAK" = 1 ] && [ "$DEBUG" = 1 ]; then
+	soak_dir=$("$TOP/scripts/soak.sh" stage "$kst" "$WORK/soak-test-stage-$arch")
+	soak_job=$WORK/job-test-soak.sh
+	printf '%s\n' ./run_kselftest.sh "sh /kselftest/soak/soak-guest.sh $soak_secs" >"$soak_job"
+	soak_initrd=$WORK/initramfs-test-soak-$arch.cpio.gz
+	"$TOP/scripts/make-initramfs.sh" "$soak_initrd" "$soak_dir" "$soak_job"
+fi
 for fl in "${flavors[@]}"; do
 	t1=$(date +%s)
 	if [ "$fl" = guest ]; then
@@ -83,7 +99,13 @@ for fl in "${flavors[@]}"; do
 	fi
 	t2=$(date +%s)
 	name=test-$arch-$fl-$variant
-	"$TOP/scripts/run-guest.sh" "$img" "$initrd" "$name"
+	if [ "$fl" = debug ] && [ "$SOAK" = 1 ]; then
+		# Boot, the checks after the soak and its watchdog come on top.
+		TIMEOUT=${TIMEOUT:-$((1800 + soak_secs + 900))} \
+			"$TOP/scripts/run-guest.sh" "$img" "$soak_initrd" "$name"
+	else
+		"$TOP/scripts/run-guest.sh" "$img" "$initrd" "$name"
+	fi
 	outs+=("$LOGDIR/$name.out" "$LOGDIR/$name.console.log")
 	# What memcg.idle_footprint measured (docs/arm64.md).
 	fp=$(sed -n 's/.*[^0-9]\([0-9][0-9]*\) bytes per idle pipe.*/\1/p' "$LOGDIR/$name.out" | tail -1)
@@ -108,7 +130,8 @@ msg "done in $(( $(date +%s) - t0 ))s"
 		c=$(python3 "$TOP/scripts/tap-count.py" "$o" $con | tail -1)
 		case "$n" in
 		host-*) d="build machine's own kernel $(uname -r), pipe_pool_test" ;;
-		*-debug-*) d="Linux $k guest, debug.config (KASAN, PROVE_LOCKING, DEBUG_VM, DEBUG_ATOMIC_SLEEP)" ;;
+		*-debug-*) d="Linux $k guest, debug.config (KASAN, PROVE_LOCKING, DEBUG_VM, DEBUG_ATOMIC_SLEEP)"
+			[ "$SOAK" = 1 ] && d="$d, then the soak for ${soak_secs}s" ;;
 		*-kcsan-*) d="Linux $k guest, kcsan.config (KCSAN, no data race reported in pipe code)" ;;
 		*-64k-*) d="Linux $k guest, tinyconfig + guest-arm64.config + 64k.config (64K pages)" ;;
 		*-arm64-*) d="Linux $k guest, tinyconfig + guest-arm64.config (4K pages)" ;;
