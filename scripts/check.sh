@@ -6,9 +6,12 @@
 #  2. scripts/checkpatch.pl --strict is silent on every patch, and so is
 #     "b4 prep --check" (b4's checkpatch run; skipped, saying why, without
 #     b4 >= 0.14);
-#  3. every prefix of the series builds (build-only bisect), and
-#     "make W=1 fs/pipe.o" is warning-free at each step;
-#  4. sparse (make C=2) reports nothing in fs/pipe.c that the base does not;
+#  3. every prefix of the series builds (build-only bisect), and "make W=1"
+#     is warning-free at each step on the objects of the kernel C files the
+#     series changes (fs/pipe.o, fs/splice.o; a file under tests/ is
+#     included by its subject, as fs/tests/pipe_kunit.c is by fs/pipe.c);
+#  4. sparse (make C=2) reports nothing in those files that the base does
+#     not;
 #  5. the kernel's semantic patches (coccinelle, scripts/coccicheck) report
 #     nothing in the C files the series changes that they do not report in
 #     the base (coccicheck.sh).
@@ -88,12 +91,23 @@ KM=(make -C "$src" O="$bdir" ARCH=x86 CC="$cc" -j"$(nproc_host)")
 # A sparse new enough for this kernel (SPARSE=/path overrides).
 sparse=$("$TOP/scripts/fetch-sparse.sh") || sparse=
 [ -n "$sparse" ] && KM+=(CHECK="$sparse")
-sparse_of() { { grep -E '^[^ ]*fs/pipe\.c:[0-9]+:[0-9]+: (warning|error)' "$1" || true; } | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
+# The objects of the kernel C files the series changes (tools/ aside; a
+# file under tests/ is #included by the file it tests, not built alone).
+mapfile -t objs < <(git -C "$src" diff --name-only "$BASE_TAG"..HEAD -- '*.c' ':!tools/' ':!*/tests/*' | sed 's/\.c$/.o/')
+[ ${#objs[@]} -gt 0 ] || objs=(fs/pipe.o)
+srcs_re=$(printf '%s\n' "${objs[@]}" | sed 's/\.o$/\\.c/' | paste -sd'|')
+sparse_of() { { grep -E "^[^ ]*($srcs_re):[0-9]+:[0-9]+: (warning|error)" "$1" || true; } | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
+# W=1's warnings, without line numbers, as for sparse: a file the series
+# changes may have some of its own in the base.
+w1_of() { { grep -E '^[^ ]*:[0-9]+:[0-9]+: warning:' "$1" || true; } | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
 git -C "$src" checkout -q -f --detach "$BASE_TAG"
 config_full
 log=$LOGDIR/check-sparse-base.log
-"${KM[@]}" C=2 fs/pipe.o >"$log" 2>&1 || true
+"${KM[@]}" C=2 "${objs[@]}" >"$log" 2>&1 || true
 base_sparse=$(sparse_of "$log")
+log=$LOGDIR/check-w1-base.log
+"${KM[@]}" W=1 "${objs[@]}" >"$log" 2>&1 || true
+base_w1=$(w1_of "$log")
 i=0
 for c in "${commits[@]}"; do
 	i=$((i + 1))
@@ -108,22 +122,24 @@ for c in "${commits[@]}"; do
 		continue
 	fi
 	log=$LOGDIR/check-w1-$i.log
-	if "${KM[@]}" W=1 fs/pipe.o >"$log" 2>&1 && ! grep -q 'warning:' "$log"; then
-		ok "patch $i: make W=1 fs/pipe.o is warning-free"
+	if ! "${KM[@]}" W=1 "${objs[@]}" >"$log" 2>&1; then
+		tail -n 5 "$log" >&2; bad "patch $i: make W=1 ${objs[*]} failed (log: $log)"
+	elif new=$(comm -13 <(echo "$base_w1") <(w1_of "$log")) && [ -z "$new" ]; then
+		ok "patch $i: make W=1 ${objs[*]} adds no warning"
 	else
-		grep 'warning:' "$log" | head -5 >&2; bad "patch $i: W=1 warnings in fs/pipe.o (log: $log)"
+		echo "$new" | head -5 >&2; bad "patch $i: new W=1 warnings in ${objs[*]} (log: $log)"
 	fi
 	log=$LOGDIR/check-sparse-$i.log
-	"${KM[@]}" C=2 fs/pipe.o >"$log" 2>&1 || true
+	"${KM[@]}" C=2 "${objs[@]}" >"$log" 2>&1 || true
 	new=$(comm -13 <(echo "$base_sparse") <(sparse_of "$log"))
 	if grep -q 'not available or not up to date' "$log"; then
 		skp "patch $i: sparse: ${sparse:-sparse} is too old for this kernel (log: $log)"
-	elif ! grep -q 'CHECK .*fs/pipe.c' "$log"; then
-		bad "patch $i: sparse did not check fs/pipe.c (log: $log)"
+	elif [ "$(grep -cE "CHECK .*($srcs_re)\$" "$log")" -ne ${#objs[@]} ]; then
+		bad "patch $i: sparse did not check each of ${objs[*]} (log: $log)"
 	elif [ -z "$new" ]; then
-		ok "patch $i: sparse adds nothing in fs/pipe.c"
+		ok "patch $i: sparse adds nothing in ${objs[*]}"
 	else
-		echo "$new" >&2; bad "patch $i: new sparse warnings in fs/pipe.c (log: $log)"
+		echo "$new" >&2; bad "patch $i: new sparse warnings in ${objs[*]} (log: $log)"
 	fi
 done
 git -C "$src" checkout -q -f --detach "$head"
