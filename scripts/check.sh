@@ -95,7 +95,8 @@ sparse=$("$TOP/scripts/fetch-sparse.sh") || sparse=
 # file under tests/ is #included by the file it tests, not built alone).
 mapfile -t objs < <(git -C "$src" diff --name-only "$BASE_TAG"..HEAD -- '*.c' ':!tools/' ':!*/tests/*' | sed 's/\.c$/.o/')
 [ ${#objs[@]} -gt 0 ] || objs=(fs/pipe.o)
-srcs_re=$(printf '%s\n' "${objs[@]}" | sed 's/\.o$/\\.c/' | paste -sd'|')
+srcs_re=
+for o in "${objs[@]}"; do srcs_re+=${srcs_re:+|}${o%.o}\\.c; done
 sparse_of() { { grep -E "^[^ ]*($srcs_re):[0-9]+:[0-9]+: (warning|error)" "$1" || true; } | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
 # W=1's warnings, without line numbers, as for sparse: a file the series
 # changes may have some of its own in the base.
