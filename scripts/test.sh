@@ -43,9 +43,9 @@ if [ "$CHECK" = 1 ] && [ "$variant" = patched ]; then
 	"$TOP/scripts/check.sh" || die "quality gates failed (see above)"
 fi
 
-# The selftests are the series' (patches/0004), also on the base kernel,
-# whose tree has only the old pipe_bench: SELFTESTS=VARIANT builds them from
-# another tree. The install directory outlives the shared source tree.
+# The selftests are the series' (its selftests/pipe patches), also on the
+# base kernel, whose tree has only the old pipe_bench: SELFTESTS=VARIANT
+# builds them from another tree. The install directory outlives the shared source tree.
 kvariant=${SELFTESTS:-patched}
 if [ "$kvariant" != "$variant" ]; then
 	"$TOP/scripts/apply-series.sh" "$kvariant"
