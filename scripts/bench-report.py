@@ -560,9 +560,13 @@ def main():
                     help='one aligned plain-text table of the first configuration')
     ap.add_argument('--name', action='append', default=[],
                     help='VARIANT=LABEL for --text (defaults: base=7.3 v72=7.2 patched=v4)')
+    ap.add_argument('--kernels', help='only these kernels (VARIANT,VARIANT,...)')
     ap.add_argument('files', nargs='+')
     a = ap.parse_args()
     recs = load_records(a.files)
+    if a.kernels:
+        keep = set(a.kernels.split(','))
+        recs = [r for r in recs if r['variant'] in keep]
     if not recs:
         raise SystemExit('no records')
     peers = [r for r in recs if r.get('suite') == 'peers']

@@ -27,7 +27,7 @@ stamp=$(cat "$src/.pipepool-series" 2>/dev/null || true)
 
 # The series' KUnit suite, when the tree has it (KUNIT=0: leave it out).
 kunit=0
-[ "${KUNIT:-1}" = 1 ] && [ -f "$src/fs/tests/pipe_kunit.c" ] && kunit=1
+kunit_enabled "$variant" && kunit=1
 
 bdir=$(guest_build_dir "$variant" "${flavors[@]}")
 # The flavors' part of its name, for the image and the log.

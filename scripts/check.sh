@@ -97,18 +97,21 @@ mapfile -t objs < <(git -C "$src" diff --name-only "$BASE_TAG"..HEAD -- '*.c' ':
 [ ${#objs[@]} -gt 0 ] || objs=(fs/pipe.o)
 srcs_re=
 for o in "${objs[@]}"; do srcs_re+=${srcs_re:+|}${o%.o}\\.c; done
-sparse_of() { { grep -E "^[^ ]*($srcs_re):[0-9]+:[0-9]+: (warning|error)" "$1" || true; } | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
-# W=1's warnings, without line numbers, as for sparse: a file the series
-# changes may have some of its own in the base.
-w1_of() { { grep -E '^[^ ]*:[0-9]+:[0-9]+: warning:' "$1" || true; } | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
+# diag_of REGEX LOG: the diagnostics of LOG that REGEX matches, without
+# line numbers (a file the series changes may have some of its own in the
+# base, which a change elsewhere in the file moves): sparse's in those
+# files, and W=1's.
+diag_of() { { grep -E "$1" "$2" || true; } | sed -E 's/:[0-9]+:[0-9]+:/:/' | sort -u; }
+sparse_re="^[^ ]*($srcs_re):[0-9]+:[0-9]+: (warning|error)"
+w1_re='^[^ ]*:[0-9]+:[0-9]+: warning:'
 git -C "$src" checkout -q -f --detach "$BASE_TAG"
 config_full
 log=$LOGDIR/check-sparse-base.log
 "${KM[@]}" C=2 "${objs[@]}" >"$log" 2>&1 || true
-base_sparse=$(sparse_of "$log")
+base_sparse=$(diag_of "$sparse_re" "$log")
 log=$LOGDIR/check-w1-base.log
 "${KM[@]}" W=1 "${objs[@]}" >"$log" 2>&1 || true
-base_w1=$(w1_of "$log")
+base_w1=$(diag_of "$w1_re" "$log")
 i=0
 for c in "${commits[@]}"; do
 	i=$((i + 1))
@@ -125,14 +128,14 @@ for c in "${commits[@]}"; do
 	log=$LOGDIR/check-w1-$i.log
 	if ! "${KM[@]}" W=1 "${objs[@]}" >"$log" 2>&1; then
 		tail -n 5 "$log" >&2; bad "patch $i: make W=1 ${objs[*]} failed (log: $log)"
-	elif new=$(comm -13 <(echo "$base_w1") <(w1_of "$log")) && [ -z "$new" ]; then
+	elif new=$(comm -13 <(echo "$base_w1") <(diag_of "$w1_re" "$log")) && [ -z "$new" ]; then
 		ok "patch $i: make W=1 ${objs[*]} adds no warning"
 	else
 		echo "$new" | head -5 >&2; bad "patch $i: new W=1 warnings in ${objs[*]} (log: $log)"
 	fi
 	log=$LOGDIR/check-sparse-$i.log
 	"${KM[@]}" C=2 "${objs[@]}" >"$log" 2>&1 || true
-	new=$(comm -13 <(echo "$base_sparse") <(sparse_of "$log"))
+	new=$(comm -13 <(echo "$base_sparse") <(diag_of "$sparse_re" "$log"))
 	if grep -q 'not available or not up to date' "$log"; then
 		skp "patch $i: sparse: ${sparse:-sparse} is too old for this kernel (log: $log)"
 	elif [ "$(grep -cE "CHECK .*($srcs_re)\$" "$log")" -ne ${#objs[@]} ]; then

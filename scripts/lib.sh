@@ -70,17 +70,20 @@ series_suffix() {
 # apply-series.sh): one worktree shared by the variants of a series.
 tree_dir() { echo "$WORK/trees/src$(series_suffix "${1:-patched}")"; }
 
+# kunit_enabled VARIANT: whether VARIANT's guest kernels carry the
+# series' KUnit suite (its tree has the suite and KUNIT is not 0).
+kunit_enabled() { [ "${KUNIT:-1}" = 1 ] && [ -f "$(tree_dir "$1")/fs/tests/pipe_kunit.c" ]; }
+
 # guest_build_dir VARIANT [FLAVOR...]: the build directory build-kernel.sh
 # uses for VARIANT and FLAVORs on ARCH: build/ARCH-FLAVORS, "-kunit" when
 # the tree has the series' KUnit suite and KUNIT is not 0 (KUnit changes
 # core structures: a directory of its own keeps test and bench kernels
 # incremental), "-X.Y" for a variant of another series.
 guest_build_dir() {
-	local variant=$1 fname=guest src
+	local variant=$1 fname=guest
 	shift
-	src=$(tree_dir "$variant")
 	[ $# -gt 0 ] && fname=$(IFS=-; echo "$*")
-	[ "${KUNIT:-1}" = 1 ] && [ -f "$src/fs/tests/pipe_kunit.c" ] && fname=$fname-kunit
+	kunit_enabled "$variant" && fname=$fname-kunit
 	echo "$TOP/build/${ARCH:-x86_64}-$fname$(series_suffix "$variant")"
 }
 

@@ -140,7 +140,10 @@ runs.sort(reverse=True)
 current = [f for n, f in runs if str(n) == version]
 if current:
     write('series.md', report(current[0]))
-    text = report('--text', current[0], *([peers_file] if peers else []))
+    # The cover letter compares the series with 7.3 and 7.2 only; a run
+    # may hold more kernels (patched-N: the series' first N patches).
+    text = report('--text', '--kernels', 'base,patched,v72', current[0],
+                  *([peers_file] if peers else []))
 else:
     if os.path.exists(os.path.join(res, 'series.md')):
         os.remove(os.path.join(res, 'series.md'))
