@@ -105,7 +105,10 @@ def label(files, series='the series of the day'):
     names = []
     for v in sorted({r['variant'] for r in recs}, key=lambda v: (v != 'base', v == 'patched', v)):
         kernel = own[0][2].rstrip('+') if len(own) == 1 else '?'
-        names.append('%s = %s' % (v, KERNELS.get(v, v) % dict(kernel=kernel, series=series)))
+        m = re.match(r'patched-([0-9]+)$', v)
+        desc = ('base + the first %s patches of %s' % (m.group(1), series) if m else
+                KERNELS.get(v, v) % dict(kernel=kernel, series=series))
+        names.append('%s = %s' % (v, desc))
     rounds = max(r['round'] for r in recs)
     ci = {1: ' (one round: no interval)'}.get(
         rounds, ' (with %d rounds the interval is the min-max of the rounds)' % rounds if rounds < 7 else '')
