@@ -12,6 +12,11 @@ per-round throughput ratios, their min-max and a 95% bootstrap confidence
 interval of that median. A cell whose interval
 contains 1.0 is "no significant change"; otherwise "faster" or "slower".
 Page-allocator calls (pgalloc_*) and frees (pgfree) are per MiB piped.
+Allocator calls are counted less the pages swapped in (pswpin), where a
+record has them: under memcg pressure the hog's pages fault back in from
+swap, one allocation each, whatever the pipe does (pipe_bench's
+"allocs_less_swapin_per_mib"). The allocator table gives the raw count
+beside them.
 
 --brief: environment, summary, headline cells, allocator table and clock
 agreement only (what the README and the cover letter quote).
@@ -81,11 +86,18 @@ def tput(rec):
     return rec['mb_per_s']
 
 
-def allocs(rec):
-    """Allocator calls per MiB piped; per message for a ping-pong cell."""
+def allocs(rec, raw=False):
+    """Allocator calls per MiB piped, less the pages swapped in (unless raw);
+    per message for a ping-pong cell."""
+    n = rec['pgalloc'] - (0 if raw else min(rec.get('pswpin', 0), rec['pgalloc']))
     if rec.get('pingpong'):
-        return rec['pgalloc'] / rec['reads'] if rec['reads'] else float('nan')
-    return per_mib(rec, 'pgalloc')
+        return n / rec['reads'] if rec['reads'] else float('nan')
+    return n / (rec['bytes'] / (1 << 20)) if rec['bytes'] else float('nan')
+
+
+def swapped_in(recs):
+    """Did any of these records swap pages in (so raw and net counts differ)?"""
+    return any(r.get('pswpin', 0) for r in recs)
 
 
 def kernel_order(variants, baseline):
@@ -277,7 +289,8 @@ def print_headline(d, cfg):
 
 def print_alloc(d, cfg):
     print(f'### Page allocator calls / frees per MiB piped ({cfg_name(cfg)}, median over rounds; '
-          'ping-pong cells: allocator calls per message)')
+          'ping-pong cells: allocator calls per message; allocator calls less pages swapped in, '
+          'the raw count in parentheses where pages were swapped in)')
     print()
     vs = kernel_order(d.variants, d.baseline)
     print('| pressure | size | w x r | ' + ' | '.join(f'{v} allocs / frees' for v in vs) + ' |')
@@ -290,7 +303,9 @@ def print_alloc(d, cfg):
             if not rs:
                 cols.append('-')
                 continue
-            cols.append(f"{fmt_allocs(key, median([allocs(x) for x in rs]))} / "
+            raw = (f" ({fmt_allocs(key, median([allocs(x, raw=True) for x in rs]))})"
+                   if swapped_in(rs) else '')
+            cols.append(f"{fmt_allocs(key, median([allocs(x) for x in rs]))}{raw} / "
                         f"{median([per_mib(x, 'pgfree') for x in rs]):.1f}")
         print(f'| {key[0]} | {sz} | {wr} | ' + ' | '.join(cols) + ' |')
     print()
@@ -455,8 +470,8 @@ def print_text(d, cfg, names, peers=()):
         print('above 1.0 better for the first kernel.')
     print(f'Throughput ratios: median over rounds ({interval_name(d)} in parentheses);')
     print('64K grid rows: median over its cells (lowest-highest cell). allocs: page')
-    print('allocator calls per MiB piped (grid: lowest-highest cell), per message for')
-    print('ping-pong; medians over rounds.')
+    print('allocator calls per MiB piped less pages swapped in (grid: lowest-highest')
+    print('cell), per message for ping-pong; medians over rounds.')
 
 
 def peer_pairs(recs, baseline):
@@ -613,7 +628,8 @@ def main():
         print_tables(d)
     print(f'"~" and "{NS}": the interval ({interval_name(d)}) of the median ratio contains 1.0. '
           'Ratios are per round (kernels interleaved within a round), throughput is MB/s of the '
-          'measured window, allocs/frees are pgalloc_*/pgfree deltas of /proc/vmstat per MiB piped.')
+          'measured window, allocs/frees are pgalloc_*/pgfree deltas of /proc/vmstat per MiB piped, '
+          'allocs less the pswpin delta where the record has it.')
 
 
 if __name__ == '__main__':

@@ -33,9 +33,11 @@
 #   SUITE=peers the peer benchmarks instead of pipe_bench (scripts/peers-job.sh:
 #               perf bench sched pipe and messaging, stress-ng's pipe,
 #               pipeherd, splice, tee and vm-splice stressors, a shell
-#               pipeline), no pressure; records go to
-#               results/peers-DATE.jsonl. PEERS_SECONDS, PERF_LOOPS,
-#               HACKBENCH_LOOPS, PIPELINE_MIB: see peers-job.sh.
+#               pipeline, and scripts/ipc-pingpong.c: the same ping-pong
+#               over pipes, eventfds and unix sockets), no pressure;
+#               records go to results/peers-DATE.jsonl. PEERS_SECONDS,
+#               PERF_LOOPS, HACKBENCH_LOOPS, PIPELINE_MIB, PINGPONG_LOOPS:
+#               see peers-job.sh.
 #   LOCKSTAT=1  lockstat flavor kernels (CONFIG_LOCK_STAT), pipe_bench
 #               --lock-stat, CLOCKS=icount and ROUNDS=1 unless given;
 #               records go to results/lockstat-DATE.jsonl, never into the
@@ -131,7 +133,7 @@ lsopt=
 [ "$lockstat" = 1 ] && lsopt=--lock-stat
 job=$WORK/job-$kind${TAG:+-$TAG}.sh
 if [ "$suite" = peers ]; then
-	for v in PEERS_SECONDS PERF_LOOPS HACKBENCH_LOOPS PIPELINE_MIB; do
+	for v in PEERS_SECONDS PERF_LOOPS HACKBENCH_LOOPS PIPELINE_MIB PINGPONG_LOOPS; do
 		[ -n "${!v:-}" ] && echo "$v=${!v}"
 	done >"$job"
 	cat "$TOP/scripts/peers-job.sh" >>"$job"
@@ -147,9 +149,12 @@ else
 	} >"$job"
 fi
 initrd=$WORK/initramfs-$kind${TAG:+-$TAG}.cpio.gz
-stage_perf=0
-[ "$suite" = peers ] && stage_perf=1
-STAGE_PERF=$stage_perf "$TOP/scripts/make-initramfs.sh" "$initrd" "$kst" "$job"
+stage_perf=0 extra_bins=
+if [ "$suite" = peers ]; then
+	stage_perf=1
+	extra_bins=$(build_helper ipc-pingpong)
+fi
+STAGE_PERF=$stage_perf EXTRA_BINS=$extra_bins "$TOP/scripts/make-initramfs.sh" "$initrd" "$kst" "$job"
 
 # The host, for every record.
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)

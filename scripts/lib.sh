@@ -87,6 +87,26 @@ guest_build_dir() {
 	echo "$TOP/build/${ARCH:-x86_64}-$fname$(series_suffix "$variant")"
 }
 
+# build_helper NAME: build scripts/NAME.c (one of the harness's own guest
+# programs) statically for $ARCH, cross-compiled for arm64 as the selftests
+# are, into build/helpers-ARCH/; print its path.
+build_helper() {
+	local name=$1 arch=${ARCH:-x86_64} cc=${CC:-gcc} readelf=readelf out log
+	if [ "$arch" = arm64 ]; then
+		cc=${CROSS_COMPILE:-aarch64-linux-gnu-}gcc
+		readelf=${CROSS_COMPILE:-aarch64-linux-gnu-}readelf
+	fi
+	out=$TOP/build/helpers-$arch
+	log=$LOGDIR/$name-build-$arch.log
+	mkdir -p "$out" "$LOGDIR"
+	$cc -O2 -g -Wall -Wextra -Werror -static -pthread \
+		-o "$out/$name" "$TOP/scripts/$name.c" >"$log" 2>&1 ||
+		{ cat "$log" >&2; die "$name build failed"; }
+	"$readelf" -lh "$out/$name" >"$out/$name.readelf" 2>&1 || die "readelf $name failed"
+	grep -q 'Requesting program interpreter' "$out/$name.readelf" && die "$name is dynamically linked"
+	echo "$out/$name"
+}
+
 # A short content hash of files, for keying build products.
 hash_files() { cat "$@" 2>/dev/null | sha256sum | cut -c1-12; }
 

@@ -11,7 +11,8 @@
 # kernel command line (run-guest.sh sets it: ttyS1, the second serial port,
 # on x86-64; hvc0, a virtio console, on arm64's virt machine, which has one
 # PL011), ttyS1 without it. The image is the same for every machine of an
-# arch; only busybox, stress-ng and perf depend on the arch.
+# arch; only busybox, stress-ng and perf depend on the arch. EXTRA_BINS:
+# static programs of the guest's arch to add to /usr/bin (build_helper).
 source "$(dirname "$0")/lib.sh"
 STEP=initramfs
 out=${1:?usage: make-initramfs.sh OUT KSELFTEST_DIR JOB_SCRIPT}
@@ -53,6 +54,11 @@ if [ "${STAGE_PERF:-0}" = 1 ] && [ "$arch" = x86_64 ]; then
 	command -v perf >/dev/null || die "STAGE_PERF=1: perf not installed (Debian package linux-perf)"
 	stage_bin "$(command -v perf)"
 fi
+
+for b in ${EXTRA_BINS:-}; do
+	[ -x "$b" ] || die "EXTRA_BINS: $b is not an executable"
+	cp "$b" "$root/usr/bin/"
+done
 
 cp -a "$kst" "$root/kselftest"
 cp "$job" "$root/job.sh"

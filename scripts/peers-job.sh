@@ -15,8 +15,10 @@
 # Settings (bench.sh writes them above this text): PEERS_SECONDS [2] per
 # stress-ng stressor, PERF_LOOPS [20000] round trips of perf bench sched
 # pipe, HACKBENCH_LOOPS [50] loops of perf bench sched messaging,
-# PIPELINE_MIB [256] MiB through the shell pipeline.
+# PIPELINE_MIB [256] MiB through the shell pipeline, PINGPONG_LOOPS [20000]
+# round trips of ipc-pingpong per channel.
 : "${PEERS_SECONDS:=2}" "${PERF_LOOPS:=20000}" "${HACKBENCH_LOOPS:=50}" "${PIPELINE_MIB:=256}"
+: "${PINGPONG_LOOPS:=20000}"
 out=/tmp/peers.out
 
 pgalloc() {
@@ -89,4 +91,23 @@ a=$(pgalloc); c=$(uptime_cs)
 run "$t" sh -c "dd if=/dev/zero bs=64k count=$((PIPELINE_MIB * 16)) 2>/dev/null | cat | cat >/dev/null" &&
 	record "$t" mib_per_s "$(awk -v a="$c" -v b="$(uptime_cs)" -v m="$PIPELINE_MIB" \
 		'BEGIN { printf "%.2f", (b > a ? m * 100 / (b - a) : 0) }')" higher "$a" "$c"
+# ipc-pingpong (scripts/ipc-pingpong.c, ours, not a peer's): perf bench
+# sched pipe's ping-pong over pipes and over two channels that share no code
+# with fs/pipe.c, eventfds and unix sockets. What slows all three between
+# two kernels is not in the pipe code.
+if command -v ipc-pingpong >/dev/null; then
+	for mode in threads processes; do
+		popt=
+		[ $mode = processes ] && popt=-p
+		for ch in pipe eventfd unix; do
+			t=ipc-pingpong-$ch-$mode
+			a=$(pgalloc); c=$(uptime_cs)
+			# shellcheck disable=SC2086
+			run "$t" ipc-pingpong $popt -n "$PINGPONG_LOOPS" "$ch" &&
+				record "$t" ns_per_roundtrip "$(awk '/^ipc-pingpong / { print $4 }' "$out")" lower "$a" "$c"
+		done
+	done
+else
+	echo "PEERS-SKIP ipc-pingpong: not in the initramfs"
+fi
 echo "PEERS-DONE"

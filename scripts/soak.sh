@@ -27,22 +27,10 @@ STEP=soak
 arch=${ARCH:-x86_64}
 [ "$arch" = x86_64 ] || die "the soak runs on x86-64 guests (stress-ng is only in their image)"
 
-# build_helper: build soak-pipe statically, as the selftests are; print its path.
-build_helper() {
-	local out=$TOP/build/soak
-	mkdir -p "$out"
-	${CC:-gcc} -O2 -g -Wall -Wextra -Werror -static -pthread \
-		-o "$out/soak-pipe" "$TOP/scripts/soak-pipe.c" >"$LOGDIR/soak-pipe-build.log" 2>&1 ||
-		{ cat "$LOGDIR/soak-pipe-build.log" >&2; die "soak-pipe build failed"; }
-	readelf -lh "$out/soak-pipe" >"$out/readelf.txt" 2>&1 || die "readelf soak-pipe failed"
-	grep -q 'Requesting program interpreter' "$out/readelf.txt" && die "soak-pipe is dynamically linked"
-	echo "$out/soak-pipe"
-}
-
 # stage KSELFTEST_DIR|- OUT_DIR
 stage() {
 	local kst=$1 out=$2 helper
-	helper=$(build_helper)
+	helper=$(build_helper soak-pipe)
 	rm -rf "$out"
 	mkdir -p "$out"
 	if [ "$kst" = - ]; then
