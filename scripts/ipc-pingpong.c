@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ipc-pingpong: one-byte round trips between two threads (or, with -p, two
- * processes) over a pair of pipes, a pair of eventfds or a unix socketpair.
+ * processes) over a pair of pipes, a pair of eventfds or a unix socketpair;
+ * with -s, one task that writes a byte and reads it back on one channel of
+ * its own, the shape of will-it-scale's pipe1 (a pipe's cached page, no
+ * wakeup, no context switch).
  * The pipe and the two controls share everything but the channel: syscall
  * entry, the wait queue wakeup and the context switch. A kernel change that
  * slows all three equally is not in fs/pipe.c; one that slows only the pipe
  * is. make bench SUITE=peers runs it (scripts/peers-job.sh).
  *
- *   ipc-pingpong [-p] [-n ROUNDTRIPS] pipe|eventfd|unix ...
+ *   ipc-pingpong [-p|-s] [-n ROUNDTRIPS] pipe|eventfd|unix ...
  *
- * Prints, per channel, "ipc-pingpong CHANNEL threads|processes NS" with NS
- * the guest nanoseconds (CLOCK_MONOTONIC) per round trip over ROUNDTRIPS
+ * Prints, per channel, "ipc-pingpong CHANNEL threads|processes|self NS" with
+ * NS the guest nanoseconds (CLOCK_MONOTONIC) per round trip over ROUNDTRIPS
  * (default 20000) after a tenth as many unmeasured ones.
  */
 #define _GNU_SOURCE
@@ -76,6 +79,15 @@ static void ping(struct chan *c, long n)
 	}
 }
 
+/* -s: write into the up channel and read the byte back from it. */
+static void self(struct chan *c, long n)
+{
+	for (long i = 0; i < n; i++) {
+		xfer(c->up_w, true, c->len);
+		xfer(c->up_r, false, c->len);
+	}
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -126,13 +138,16 @@ static void close_chan(struct chan *c)
 
 int main(int argc, char **argv)
 {
+	enum { THREADS, PROCESSES, SELF } mode = THREADS;
+	static const char * const mode_name[] = { "threads", "processes", "self" };
 	long rounds = 20000;
-	bool procs = false;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "pn:")) != -1) {
+	while ((opt = getopt(argc, argv, "psn:")) != -1) {
 		if (opt == 'p')
-			procs = true;
+			mode = PROCESSES;
+		else if (opt == 's')
+			mode = SELF;
 		else if (opt == 'n')
 			rounds = strtol(optarg, NULL, 0);
 		else
@@ -151,7 +166,14 @@ int main(int argc, char **argv)
 
 		open_chan(argv[i], &c);
 		c.rounds = warm + rounds;
-		if (procs) {
+		if (mode == SELF) {
+			self(&c, warm);
+			t0 = now_ns();
+			self(&c, rounds);
+			t1 = now_ns();
+			goto done;
+		}
+		if (mode == PROCESSES) {
 			pid = fork();
 			if (pid < 0)
 				die("fork");
@@ -170,7 +192,7 @@ int main(int argc, char **argv)
 		t0 = now_ns();
 		ping(&c, rounds);
 		t1 = now_ns();
-		if (procs) {
+		if (mode == PROCESSES) {
 			int st;
 
 			if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
@@ -178,13 +200,14 @@ int main(int argc, char **argv)
 		} else {
 			pthread_join(tid, NULL);
 		}
+done:
 		close_chan(&c);
-		printf("ipc-pingpong %s %s %.1f\n", argv[i],
-		       procs ? "processes" : "threads", (double)(t1 - t0) / rounds);
+		printf("ipc-pingpong %s %s %.1f\n", argv[i], mode_name[mode],
+		       (double)(t1 - t0) / rounds);
 		fflush(stdout);
 	}
 	return 0;
 usage:
-	fprintf(stderr, "usage: ipc-pingpong [-p] [-n ROUNDTRIPS] pipe|eventfd|unix ...\n");
+	fprintf(stderr, "usage: ipc-pingpong [-p|-s] [-n ROUNDTRIPS] pipe|eventfd|unix ...\n");
 	return 2;
 }

@@ -93,12 +93,15 @@ run "$t" sh -c "dd if=/dev/zero bs=64k count=$((PIPELINE_MIB * 16)) 2>/dev/null 
 		'BEGIN { printf "%.2f", (b > a ? m * 100 / (b - a) : 0) }')" higher "$a" "$c"
 # ipc-pingpong (scripts/ipc-pingpong.c, ours, not a peer's): perf bench
 # sched pipe's ping-pong over pipes and over two channels that share no code
-# with fs/pipe.c, eventfds and unix sockets. What slows all three between
-# two kernels is not in the pipe code.
+# with fs/pipe.c, eventfds and unix sockets (threads, processes), and
+# will-it-scale's pipe1 shape, one task writing a byte and reading it back
+# on its own channel (self). What slows all three channels between two
+# kernels is not in the pipe code.
 if command -v ipc-pingpong >/dev/null; then
-	for mode in threads processes; do
+	for mode in threads processes self; do
 		popt=
 		[ $mode = processes ] && popt=-p
+		[ $mode = self ] && popt=-s
 		for ch in pipe eventfd unix; do
 			t=ipc-pingpong-$ch-$mode
 			a=$(pgalloc); c=$(uptime_cs)

@@ -178,6 +178,34 @@ def main():
             expect('bench-merge of two clocks', os.path.join(FX, 'bench', 'sweep-small.full.md'),
                    run_main(rep, [out]))
 
+    # ipc-pingpong, the peer suite's control: builds without a warning,
+    # prints one well-formed line per channel in each mode, refuses an
+    # unknown channel.
+    with tempfile.TemporaryDirectory() as tmp:
+        exe = os.path.join(tmp, 'ipc-pingpong')
+        cc = subprocess.run(['gcc', '-O2', '-Wall', '-Wextra', '-Werror', '-pthread', '-o', exe,
+                             os.path.join(TOP, 'scripts', 'ipc-pingpong.c')],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if cc.returncode:
+            bad('ipc-pingpong build', cc.stdout)
+        else:
+            ok()
+            chans = ['pipe', 'eventfd', 'unix']
+            for opt, mode in (([], 'threads'), (['-p'], 'processes'), (['-s'], 'self')):
+                r = subprocess.run([exe] + opt + ['-n', '200'] + chans, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True, timeout=120)
+                words = [line.split() for line in r.stdout.splitlines()]
+                if (r.returncode == 0 and [w[:3] for w in words] == [['ipc-pingpong', c, mode] for c in chans]
+                        and all(len(w) == 4 and float(w[3]) > 0 for w in words)):
+                    ok()
+                else:
+                    bad('ipc-pingpong %s' % mode, r.stdout)
+            r = subprocess.run([exe, 'pipe2'], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if r.returncode == 2:
+                ok()
+            else:
+                bad('ipc-pingpong with an unknown channel: exit %d, want 2' % r.returncode)
+
     # The documentation's relative links and their anchors resolve.
     for doc in ['README.md', 'results/README.md'] + sorted(
             os.path.join('docs', f) for f in os.listdir(os.path.join(TOP, 'docs')) if f.endswith('.md')):
