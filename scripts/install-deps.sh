@@ -151,6 +151,7 @@ debootstrap                          debootstrap             fresh
 # make send-dry, make check's "b4 prep --check" (install_b4 below)
 b4                                   b4                      b4
 perf                                 linux-perf              peers
+hackbench                            rt-tests                peers
 EOT
 }
 

@@ -3,8 +3,8 @@
 #
 # make-initramfs.sh OUT KSELFTEST_DIR JOB_SCRIPT: write a gzip'ed cpio
 # initramfs holding busybox (Debian busybox-static), stress-ng (and with
-# STAGE_PERF=1 perf) with their shared libraries, the installed kselftests
-# under /kselftest and JOB_SCRIPT as /job.sh. /init mounts the pseudo
+# STAGE_PERF=1 perf and hackbench) with their shared libraries, the
+# installed kselftests under /kselftest and JOB_SCRIPT as /job.sh. /init mounts the pseudo
 # filesystems, runs the job with its output on the results channel and
 # powers the guest off. The kernel console stays on the first serial port.
 # The results channel is the device named by "pipepool.out=DEV" on the
@@ -46,13 +46,16 @@ stage_bin() {
 
 # stress-ng and its libraries (same-arch guests only: on arm64 pipe_bench's
 # --memory-pressure=stress-ng skips, saying stress-ng is not in PATH), and
-# with STAGE_PERF=1 perf (Debian's linux-perf; make bench SUITE=peers).
+# with STAGE_PERF=1 perf and hackbench (Debian's linux-perf and rt-tests;
+# make bench SUITE=peers).
 if [ "$arch" = x86_64 ] && command -v stress-ng >/dev/null; then
 	stage_bin "$(command -v stress-ng)"
 fi
 if [ "${STAGE_PERF:-0}" = 1 ] && [ "$arch" = x86_64 ]; then
 	command -v perf >/dev/null || die "STAGE_PERF=1: perf not installed (Debian package linux-perf)"
 	stage_bin "$(command -v perf)"
+	command -v hackbench >/dev/null || die "STAGE_PERF=1: hackbench not installed (Debian package rt-tests)"
+	stage_bin "$(command -v hackbench)"
 fi
 
 for b in ${EXTRA_BINS:-}; do

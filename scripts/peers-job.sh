@@ -14,7 +14,8 @@
 #
 # Settings (bench.sh writes them above this text): PEERS_SECONDS [2] per
 # stress-ng stressor, PERF_LOOPS [20000] round trips of perf bench sched
-# pipe, HACKBENCH_LOOPS [50] loops of perf bench sched messaging,
+# pipe, HACKBENCH_LOOPS [50] loops of perf bench sched messaging and of
+# rt-tests' hackbench,
 # PIPELINE_MIB [256] MiB through the shell pipeline, PINGPONG_LOOPS [20000]
 # round trips of ipc-pingpong per channel.
 : "${PEERS_SECONDS:=2}" "${PERF_LOOPS:=20000}" "${HACKBENCH_LOOPS:=50}" "${PIPELINE_MIB:=256}"
@@ -69,6 +70,16 @@ else
 	echo "PEERS-SKIP perf: not in the initramfs (Debian package linux-perf on the build machine)"
 fi
 
+# rt-tests' hackbench in pipe mode, the tool the messaging benchmark of perf
+# was ported from: 4 groups of 20 senders and 20 receivers, processes.
+if command -v hackbench >/dev/null; then
+	t=hackbench-pipe
+	a=$(pgalloc); c=$(uptime_cs)
+	run "$t" hackbench -p -g 4 -l "$HACKBENCH_LOOPS" &&
+		record "$t" seconds "$(awk '/^Time:/ { print $2 }' "$out")" lower "$a" "$c"
+else
+	echo "PEERS-SKIP hackbench: not in the initramfs (Debian package rt-tests on the build machine)"
+fi
 if command -v stress-ng >/dev/null; then
 	for s in pipe pipeherd splice tee vm-splice; do
 		t=stress-ng-$s
