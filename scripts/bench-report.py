@@ -474,6 +474,34 @@ def print_text(d, cfg, names, peers=()):
     print('cell), per message for ping-pong; medians over rounds.')
 
 
+def print_sentence(d, cfg, names):
+    """The run in one wrapped paragraph of plain text (the cover letter's
+    line for a second architecture, which keeps the letter at one table):
+    per cell, the median ratio of the patched kernel to each other kernel,
+    and the patched kernel's allocator calls."""
+    import textwrap
+    nm = kernel_labels(names)
+    r0 = d.recs[0]
+    pairs = [(v, b) for v, b in d.pairs if v == 'patched']
+    cells = []
+    for key in sorted(d.cells[cfg], key=cell_key):
+        sz, wr = cellname(key)
+        rs = [d.ratio(cfg, key, v, b) for v, b in pairs]
+        if not all(rs):
+            continue
+        al = [allocs(x) for x in d.cells[cfg][key]['patched'].values()]
+        cells.append(f"{sz} {wr}{'' if key[0] == 'none' else ', ' + key[0]} " +
+                     '/'.join(f"{st['m']:.3f}" for st in rs) +
+                     f" ({fmt_allocs(key, median(al))})")
+    rounds = max(r['round'] for r in d.recs)
+    head = (f"{r0['arch']}, {r0.get('pages', '4K')} pages, {cfg_name(cfg)}, {rounds} round(s): "
+            f"{nm.get('patched', 'patched')} against " +
+            ' and '.join(nm.get(b, b) for _, b in pairs) +
+            ', median throughput ratio per cell (allocator calls of ' +
+            f"{nm.get('patched', 'patched')} per MiB, per message for ping-pong): ")
+    print(textwrap.fill(head + '; '.join(cells) + '.', 72, break_on_hyphens=False))
+
+
 def peer_pairs(recs, baseline):
     """The kernels of peer records in report order, and the pairs compared:
     patched / baseline, patched / each reference, each reference / baseline."""
@@ -573,6 +601,8 @@ def main():
     ap.add_argument('--headline', action='store_true')
     ap.add_argument('--text', action='store_true',
                     help='one aligned plain-text table of the first configuration')
+    ap.add_argument('--sentence', action='store_true',
+                    help='the first configuration in one plain-text paragraph')
     ap.add_argument('--name', action='append', default=[],
                     help='VARIANT=LABEL for --text (defaults: base=7.3 v72=7.2 patched=v4)')
     ap.add_argument('--kernels', help='only these kernels (VARIANT,VARIANT,...)')
@@ -612,6 +642,9 @@ def main():
         return
     if a.text:
         print_text(d, d.cfgs[0], a.name)
+        return
+    if a.sentence:
+        print_sentence(d, d.cfgs[0], a.name)
         return
     print_env(recs, True)
     print_summary(d)

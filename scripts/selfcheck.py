@@ -59,7 +59,7 @@ REPORT = [
     ('sweep-small.jsonl', ['full', 'brief']),
     ('lockstat-small.jsonl', ['lockstat']),
     ('peers-small.jsonl', ['peers']),
-    ('v4-small.jsonl', ['full', 'text']),
+    ('v4-small.jsonl', ['full', 'text', 'sentence']),
 ]
 
 

@@ -25,8 +25,12 @@
 #                        link to results/README.md
 #   cover-letter/body    cover-letter/body.in with @BASE@, @RESULTS@ (the
 #                        plain-text table of the series' own run and its
-#                        peer benchmarks, bench-report.py --text) and
-#                        @MATRIX@ filled in
+#                        peer benchmarks, bench-report.py --text), @ARM64@
+#                        (each arm64 run in a paragraph, bench-report.py
+#                        --sentence) and @MATRIX@ filled in
+#   results/README.md also gets the brief report of each arm64 run,
+#                        results/latest-arm64*.jsonl (make bench ARCH=arm64
+#                        TAG=arm64-...)
 #
 # Every run is labelled with the kernel it measured; a run on another
 # Debian source package or version than the current base (the env file
@@ -152,6 +156,11 @@ else:
         os.remove(os.path.join(res, 'series.md'))
     text = ('(series v%s has no run yet: make bench QUICK=1 TAG=v%s)' % (version, version))
 
+# arm64 runs (make bench ARCH=arm64 ... TAG=arm64-*), by tag.
+arm = sorted(glob.glob(os.path.join(res, 'latest-arm64*.jsonl')))
+arm_text = '\n\n'.join(report('--sentence', '--kernels', 'base,patched,v72', f) for f in arm) or \
+    '(no arm64 run: make bench ARCH=arm64, see docs/arm64.md)'
+
 lockstat = ''
 if os.path.exists(os.path.join(res, 'latest-lockstat.jsonl')):
     lockstat = report('--lockstat', os.path.join(res, 'latest-lockstat.jsonl'))
@@ -197,7 +206,7 @@ if os.path.exists(os.path.join(res, 'splice-recycle', 'with-patch8.out')):
 # The cover letter: plain text as LKML reads it, one results table.
 body = open(os.path.join(top, 'cover-letter', 'body.in')).read()
 body = body.replace('@BASE@', base).replace('@RESULTS@', text).replace('@MATRIX@', matrix)
-body = body.replace('@SPLICE@', splice)
+body = body.replace('@SPLICE@', splice).replace('@ARM64@', arm_text)
 open(os.path.join(top, 'cover-letter', 'body'), 'w').write(body)
 
 # results/README.md: every generated table of the runs the documents quote.
@@ -212,6 +221,13 @@ for n, f in runs:
     cur = ' (the current series)' if f in current else ''
     parts += ['## Series v%d%s: `make bench TAG=v%d` ([%s](%s))' % (n, cur, n, tables, tables),
               lab, report('--brief', f)]
+for f in arm:
+    recs = [json.loads(l) for l in open(f) if l.strip()]
+    parts += ['## %s, %s pages: `make bench ARCH=arm64 PAGES=%s TAG=%s` ([%s](%s))'
+              % (recs[0]['arch'], recs[0].get('pages', '4K'), recs[0].get('pages', '4K'),
+                 recs[0].get('tag', ''), target(f).replace('.jsonl', '.md'),
+                 target(f).replace('.jsonl', '.md')),
+              label([f]), report('--brief', f)]
 if peers:
     parts += ['## Peer benchmarks of series v%s: `make bench SUITE=peers` ([peers.md](peers.md))' % version,
               label([peers_file], 'series v%s' % version), peers]
