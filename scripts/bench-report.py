@@ -466,7 +466,9 @@ def print_text(d, cfg, names, peers=()):
     print()
     if peers:
         pr = max(r['round'] for r in peers)
-        print(f'Peer rows (perf bench, stress-ng, a dd | cat | cat pipeline): median of {pr} rounds,')
+        print('Peer rows (perf bench, hackbench, stress-ng, a dd | cat | cat pipeline;')
+        print('ipc-pingpong: the same ping-pong over eventfds, which runs no pipe code, and')
+        print(f"will-it-scale's pipe1 loop as -self): median of {pr} rounds,")
         print('above 1.0 better for the first kernel.')
     print(f'Throughput ratios: median over rounds ({interval_name(d)} in parentheses);')
     print('64K grid rows: median over its cells (lowest-highest cell). allocs: page')
@@ -606,6 +608,7 @@ def main():
     ap.add_argument('--name', action='append', default=[],
                     help='VARIANT=LABEL for --text (defaults: base=7.3 v72=7.2 patched=v4)')
     ap.add_argument('--kernels', help='only these kernels (VARIANT,VARIANT,...)')
+    ap.add_argument('--peer-tests', help='only these peer tests (TEST,TEST,...)')
     ap.add_argument('files', nargs='+')
     a = ap.parse_args()
     recs = load_records(a.files)
@@ -615,6 +618,10 @@ def main():
     if not recs:
         raise SystemExit('no records')
     peers = [r for r in recs if r.get('suite') == 'peers']
+    if a.peer_tests:
+        keep = set(a.peer_tests.split(','))
+        peers = [r for r in peers if r['test'] in keep]
+        recs = [r for r in recs if r.get('suite') != 'peers' or r['test'] in keep]
     if a.text and peers and any(r.get('suite') != 'peers' for r in recs):
         d = Data([r for r in recs if r.get('suite') != 'peers' and not r.get('flavor')], a.baseline)
         print_text(d, d.cfgs[0], a.name, peers)
