@@ -30,7 +30,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* One direction: write into w, the peer reads from r. */
+/* The peer is a thread, a process, or (-s) the same task. */
+enum { THREADS, PROCESSES, SELF };
+
+/* Two ways: up from ping to pong, down back; -s uses up alone. */
 struct chan {
 	int up_r, up_w, down_r, down_w;
 	size_t len;	/* bytes per message: 1, or 8 for an eventfd */
@@ -136,12 +139,54 @@ static void close_chan(struct chan *c)
 		close(c->down_r);
 }
 
+/* Nanoseconds per round trip over @rounds, after @warm unmeasured ones. */
+static double measure(struct chan *c, int mode, long warm, long rounds)
+{
+	pthread_t tid;
+	uint64_t t0, t1;
+	pid_t pid = 0;
+	int err, st;
+
+	if (mode == SELF) {
+		self(c, warm);
+		t0 = now_ns();
+		self(c, rounds);
+		return (double)(now_ns() - t0) / rounds;
+	}
+	c->rounds = warm + rounds;
+	if (mode == PROCESSES) {
+		pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (!pid) {
+			pong(c);
+			_exit(0);
+		}
+	} else {
+		err = pthread_create(&tid, NULL, pong, c);
+		if (err) {
+			errno = err;
+			die("pthread_create");
+		}
+	}
+	ping(c, warm);
+	t0 = now_ns();
+	ping(c, rounds);
+	t1 = now_ns();
+	if (mode == PROCESSES) {
+		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+			die("pong process");
+	} else {
+		pthread_join(tid, NULL);
+	}
+	return (double)(t1 - t0) / rounds;
+}
+
 int main(int argc, char **argv)
 {
-	enum { THREADS, PROCESSES, SELF } mode = THREADS;
 	static const char * const mode_name[] = { "threads", "processes", "self" };
+	int mode = THREADS, opt;
 	long rounds = 20000;
-	int opt;
 
 	while ((opt = getopt(argc, argv, "psn:")) != -1) {
 		if (opt == 'p')
@@ -158,52 +203,12 @@ int main(int argc, char **argv)
 
 	for (int i = optind; i < argc; i++) {
 		struct chan c;
-		long warm = rounds / 10 + 1;
-		pthread_t tid;
-		uint64_t t0, t1;
-		pid_t pid = 0;
-		int err;
+		double ns;
 
 		open_chan(argv[i], &c);
-		c.rounds = warm + rounds;
-		if (mode == SELF) {
-			self(&c, warm);
-			t0 = now_ns();
-			self(&c, rounds);
-			t1 = now_ns();
-			goto done;
-		}
-		if (mode == PROCESSES) {
-			pid = fork();
-			if (pid < 0)
-				die("fork");
-			if (!pid) {
-				pong(&c);
-				_exit(0);
-			}
-		} else {
-			err = pthread_create(&tid, NULL, pong, &c);
-			if (err) {
-				errno = err;
-				die("pthread_create");
-			}
-		}
-		ping(&c, warm);
-		t0 = now_ns();
-		ping(&c, rounds);
-		t1 = now_ns();
-		if (mode == PROCESSES) {
-			int st;
-
-			if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
-				die("pong process");
-		} else {
-			pthread_join(tid, NULL);
-		}
-done:
+		ns = measure(&c, mode, rounds / 10 + 1, rounds);
 		close_chan(&c);
-		printf("ipc-pingpong %s %s %.1f\n", argv[i], mode_name[mode],
-		       (double)(t1 - t0) / rounds);
+		printf("ipc-pingpong %s %s %.1f\n", argv[i], mode_name[mode], ns);
 		fflush(stdout);
 	}
 	return 0;
