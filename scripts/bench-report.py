@@ -29,6 +29,7 @@ import argparse
 import json
 import random
 import statistics
+import textwrap
 from collections import defaultdict
 
 NS = 'no significant change'
@@ -481,7 +482,6 @@ def print_sentence(d, cfg, names):
     line for a second architecture, which keeps the letter at one table):
     per cell, the median ratio of the patched kernel to each other kernel,
     and the patched kernel's allocator calls."""
-    import textwrap
     nm = kernel_labels(names)
     r0 = d.recs[0]
     pairs = [(v, b) for v, b in d.pairs if v == 'patched']
