@@ -6,7 +6,8 @@
 # STAGE_PERF=1 perf and hackbench) with their shared libraries, the
 # installed kselftests under /kselftest and JOB_SCRIPT as /job.sh. /init
 # mounts the pseudo filesystems, runs the job with its output on the
-# results channel and powers the guest off. The kernel console stays on the first serial port.
+# results channel and powers the guest off. The kernel console stays on
+# the first serial port.
 # The results channel is the device named by "pipepool.out=DEV" on the
 # kernel command line (run-guest.sh sets it: ttyS1, the second serial port,
 # on x86-64; hvc0, a virtio console, on arm64's virt machine, which has one
