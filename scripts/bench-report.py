@@ -191,6 +191,9 @@ def print_env(recs, throughput):
           f"rounds={rounds}; {env.get('duration_arg', '?')} s measured per cell; date={env['date']}")
     imgs = sorted({(r['variant'], r['image']) for r in recs})
     print('- Images: ' + ', '.join(f'{v}: `{i}`' for v, i in imgs))
+    tools = sorted({r['tools'] for r in recs if r.get('tools')})
+    if tools:
+        print('- Tools (Debian package version arch): ' + '; '.join(tools))
     if 'run_wall_s' in env:
         walls = sorted({(r.get('tag', ''), r['run_wall_s'], r.get('run_clocks', '')) for r in recs})
         print('- Wall time of the guest runs: ' + ', '.join(

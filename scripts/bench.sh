@@ -154,7 +154,13 @@ if [ "$suite" = peers ]; then
 	stage_perf=1
 	extra_bins=$(build_helper ipc-pingpong)
 fi
-STAGE_PERF=$stage_perf EXTRA_BINS=$extra_bins "$TOP/scripts/make-initramfs.sh" "$initrd" "$kst" "$job"
+tools_file=$WORK/tools-$kind${TAG:+-$TAG}.txt
+rm -f "$tools_file"
+STAGE_PERF=$stage_perf EXTRA_BINS=$extra_bins TOOLS_VERSIONS=$tools_file \
+	"$TOP/scripts/make-initramfs.sh" "$initrd" "$kst" "$job"
+# The peer tools' packages and versions, for every record (peers only).
+tools=
+[ -r "$tools_file" ] && tools=$(sed -e :a -e "N;s/\n/, /;ta" "$tools_file")
 
 # The host, for every record.
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
@@ -219,7 +225,7 @@ PY
 		variant="$k" flavor="${flavor[*]}" round:num="$r" clock="$clock" accel="$accel" \
 		vcpus:num="$vcpus" mem="$mem" pkg="${kpkg[$k]}" pkg_version="${kpkgver[$k]}" \
 		image="$(basename "${img[$k]}")" date="$stamp" tag="${TAG:-}" \
-		arch="$arch" pages="$pages" \
+		arch="$arch" pages="$pages" tools="$tools" \
 		host_cpu="$host_cpu" host_cores:num="$host_cores" host_mem="$host_mem" \
 		qemu="$qemu_version" host_load_start="$load0" host_load_end="$(loadavg)" \
 		host_builds_start:num="$busy0" host_builds_end:num="$(builds_running)" \

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make-initramfs.sh OUT KSELFTEST_DIR JOB_SCRIPT: write a gzip'ed cpio
-# initramfs holding busybox (Debian busybox-static), stress-ng (and with
-# STAGE_PERF=1 perf and hackbench) with their shared libraries, the
+# initramfs holding busybox (Debian busybox-static), stress-ng (x86-64;
+# with STAGE_PERF=1 also perf and hackbench, and on arm64 all three, from
+# Debian's arm64 packages: fetch-foreign-tools.sh) with their shared
+# libraries, the
 # installed kselftests under /kselftest and JOB_SCRIPT as /job.sh. /init
 # mounts the pseudo filesystems, runs the job with its output on the
 # results channel and powers the guest off. The kernel console stays on
@@ -45,18 +47,79 @@ stage_bin() {
 	cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/" 2>/dev/null || true
 }
 
-# stress-ng and its libraries (same-arch guests only: on arm64 pipe_bench's
-# --memory-pressure=stress-ng skips, saying stress-ng is not in PATH), and
-# with STAGE_PERF=1 perf and hackbench (Debian's linux-perf and rt-tests;
-# make bench SUITE=peers).
-if [ "$arch" = x86_64 ] && command -v stress-ng >/dev/null; then
-	stage_bin "$(command -v stress-ng)"
-fi
-if [ "${STAGE_PERF:-0}" = 1 ] && [ "$arch" = x86_64 ]; then
-	command -v perf >/dev/null || die "STAGE_PERF=1: perf not installed (Debian package linux-perf)"
-	stage_bin "$(command -v perf)"
-	command -v hackbench >/dev/null || die "STAGE_PERF=1: hackbench not installed (Debian package rt-tests)"
-	stage_bin "$(command -v hackbench)"
+# in_root DIR PATH: PATH as found in the unpacked packages under DIR, its
+# symbolic links followed inside DIR (an absolute link target names a path
+# of the guest, not of this machine).
+in_root() {
+	local d=$1 p=$2 t i
+	for ((i = 0; i < 40; i++)); do
+		[ -L "$d$p" ] || { echo "$d$p"; return 0; }
+		t=$(readlink "$d$p")
+		case "$t" in /*) p=$t ;; *) p=$(dirname "$p")/$t ;; esac
+	done
+	return 1
+}
+
+# stage_foreign DIR PROGRAM: /usr/bin/PROGRAM of the packages unpacked in
+# DIR (another arch than this machine's, so no ldd), its program
+# interpreter and every library of its DT_NEEDED closure, found in the
+# multiarch and plain library directories of DIR, at their guest paths.
+stage_foreign() {
+	local d=$1 f lib p dir found todo=() seen=" "
+	f=$(in_root "$d" "/usr/bin/$2") && [ -f "$f" ] || die "$2 is not in $d/usr/bin"
+	cp "$f" "$root/usr/bin/$2"
+	p=$(readelf -l "$f" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+	[ -n "$p" ] || die "$2: no program interpreter (not a dynamic program of $arch?)"
+	mkdir -p "$root$(dirname "$p")"
+	cp "$(in_root "$d" "$p")" "$root$p" || die "$2: interpreter $p not in $d"
+	todo=("$f")
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		for lib in $(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			case "$seen" in *" $lib "*) continue ;; esac
+			seen+="$lib "
+			found=
+			for dir in /lib/*-linux-gnu /usr/lib/*-linux-gnu /lib /usr/lib; do
+				for p in "$d"$dir/"$lib"; do
+					[ -e "$p" ] || continue
+					found=${p#"$d"}
+					break 2
+				done
+			done
+			[ -n "$found" ] || die "$2: $lib not found in $d"
+			p=$(in_root "$d" "$found") || die "$2: $found: link loop"
+			mkdir -p "$root$(dirname "$found")"
+			cp "$p" "$root$found"
+			todo+=("$p")
+		done
+	done
+}
+
+# stress-ng and its libraries (on x86-64 from this machine's packages; on
+# arm64 only for STAGE_PERF=1: there pipe_bench's --memory-pressure=stress-ng
+# skips, saying stress-ng is not in PATH), and with STAGE_PERF=1 perf and
+# hackbench (Debian's linux-perf and rt-tests; make bench SUITE=peers). On
+# arm64, the three come from Debian's arm64 packages of this machine's
+# release, and TOOLS_VERSIONS names a file that receives their versions.
+if [ "$arch" = x86_64 ]; then
+	command -v stress-ng >/dev/null && stage_bin "$(command -v stress-ng)"
+	if [ "${STAGE_PERF:-0}" = 1 ]; then
+		command -v perf >/dev/null || die "STAGE_PERF=1: perf not installed (Debian package linux-perf)"
+		stage_bin "$(command -v perf)"
+		command -v hackbench >/dev/null || die "STAGE_PERF=1: hackbench not installed (Debian package rt-tests)"
+		stage_bin "$(command -v hackbench)"
+		[ -z "${TOOLS_VERSIONS:-}" ] ||
+			dpkg-query -W -f '${Package} ${Version} ${Architecture}\n' linux-perf rt-tests stress-ng >"$TOOLS_VERSIONS"
+	fi
+elif [ "${STAGE_PERF:-0}" = 1 ]; then
+	tools=$("$TOP/scripts/fetch-foreign-tools.sh" "$arch" linux-perf rt-tests stress-ng) ||
+		die "could not fetch the $arch peer tools"
+	for b in perf hackbench stress-ng; do
+		stage_foreign "$tools" "$b"
+	done
+	[ -z "${TOOLS_VERSIONS:-}" ] ||
+		grep -E '^(linux-perf|rt-tests|stress-ng) ' "$tools/versions" >"$TOOLS_VERSIONS"
 fi
 
 for b in ${EXTRA_BINS:-}; do

@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# fetch-foreign-tools.sh ARCH PACKAGE...: print the path of a directory
+# holding Debian's PACKAGEs of architecture ARCH (kernel name: arm64) and
+# every library they need, unpacked (dpkg-deb -x) at their packaged paths,
+# for a guest of another architecture than the build machine's. A file
+# "versions" in it lists "package version arch" for every .deb unpacked.
+#
+# Like fetch-busybox.sh, the machine's apt setup is left alone (no dpkg
+# --add-architecture): apt's own client resolves the dependencies and
+# downloads, with a private sources file, lists, archive cache and an empty
+# dpkg status under $CACHE/apt-DEBARCH, naming only the foreign
+# architecture, the Debian mirror URI of the machine's apt sources and the
+# machine's own release (VERSION_CODENAME of /etc/os-release;
+# PIPEPOOL_FOREIGN_SUITE overrides it). Recommends are not installed.
+#
+# The directory ($CACHE/ARCH/tools-HASH, HASH from the package list) is
+# made once and reused; remove it to fetch newer versions.
+source "$(dirname "$0")/lib.sh"
+STEP=fetch-foreign-tools
+arch=${1:?usage: fetch-foreign-tools.sh ARCH PACKAGE...}
+shift
+[ $# -gt 0 ] || die "usage: fetch-foreign-tools.sh ARCH PACKAGE..."
+case "$arch" in
+x86_64)	darch=amd64 ;;
+arm64)	darch=arm64 ;;
+*)	die "unsupported ARCH=$arch" ;;
+esac
+[ "$darch" != "$(dpkg --print-architecture)" ] ||
+	die "$arch is this machine's architecture: use the installed packages"
+
+dest=$CACHE/$arch/tools-$(printf '%s\n' "$@" | LC_ALL=C sort | sha256sum | cut -c1-12)
+if [ -r "$dest/versions" ]; then
+	echo "$dest"
+	exit 0
+fi
+
+uri=$(debian_mirror_uri)
+[ -n "$uri" ] || die "no Debian mirror URI found in /etc/apt/sources*"
+suite=${PIPEPOOL_FOREIGN_SUITE:-$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")}
+[ -n "$suite" ] || suite=sid
+apt_dir=$CACHE/apt-$darch
+mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$apt_dir/state" "$CACHE/$arch"
+: >"$apt_dir/state/status"
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+echo "deb [arch=$darch signed-by=$keyring] $uri $suite main" >"$apt_dir/sources.list"
+APT=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o "Dir::Etc::sourceparts=-"
+     -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::State::status=$apt_dir/state/status"
+     -o "Dir::Cache=$apt_dir" -o "Dir::Cache::archives=$apt_dir/archives"
+     -o "APT::Sandbox::User=root" -o "APT::Install-Recommends=0"
+     -o "APT::Architecture=$darch" -o "APT::Architectures::=$darch")
+log=$LOGDIR/fetch-foreign-tools-$arch.log
+msg "apt update of $suite for $darch (mirror $uri)"
+apt-get "${APT[@]}" update >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "apt-get update failed (log: $log)"; }
+rm -f "$apt_dir"/archives/*.deb
+msg "downloading $* for $darch and what they depend on"
+apt-get "${APT[@]}" -y --download-only install "${@/%/:$darch}" >>"$log" 2>&1 ||
+	{ tail -n 20 "$log" >&2; die "download of $* for $darch failed (log: $log)"; }
+
+tmp=$(mktemp -d "$CACHE/$arch/tools.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+n=0
+for deb in "$apt_dir"/archives/*.deb; do
+	[ -r "$deb" ] || continue
+	dpkg-deb -x "$deb" "$tmp" || die "cannot unpack $deb"
+	dpkg-deb -f "$deb" Package Version Architecture | awk '{ v[NR] = $2 } END { print v[1], v[2], v[3] }' >>"$tmp/versions"
+	n=$((n + 1))
+done
+[ $n -gt 0 ] || die "no .deb downloaded (log: $log)"
+for p in "$@"; do
+	grep -q "^$p " "$tmp/versions" || die "$p:$darch was not downloaded (log: $log)"
+done
+rm -rf "$dest"
+mv "$tmp" "$dest"
+trap - EXIT
+rm -f "$apt_dir"/archives/*.deb
+msg "$n packages for $arch in $dest: $(grep -E "^($(IFS='|'; echo "$*")) " "$dest/versions" | tr '\n' ';')"
+echo "$dest"
