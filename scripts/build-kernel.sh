@@ -3,8 +3,9 @@
 #
 # build-kernel.sh VARIANT [FLAVOR...]: build a guest kernel for ARCH (default
 # x86_64) from the tree of VARIANT (see apply-series.sh), configured as
-# tinyconfig + configs/guest-common.config + configs/guest.config (arm64:
-# guest-arm64.config) + the pipe selftests' config fragment +
+# tinyconfig + configs/guest-common.config + the arch's fragment
+# (ARCH_GUEST_CONFIG of scripts/arch/ARCH.sh: guest.config on x86_64,
+# guest-arm64.config on arm64) + the pipe selftests' config fragment +
 # configs/FLAVOR.config for each FLAVOR, + configs/kunit.config when the
 # tree has the series' KUnit suite and KUNIT is not 0. Prints the image path.
 #
@@ -21,6 +22,7 @@ variant=${1:?usage: build-kernel.sh VARIANT [FLAVOR...]}
 shift
 flavors=("$@")
 arch=${ARCH:-x86_64}
+load_arch "$arch"
 src=$(tree_dir "$variant")
 stamp=$(cat "$src/.pipepool-series" 2>/dev/null || true)
 [ "${stamp%%:*}" = "$variant" ] || die "tree $src does not hold $variant (run apply-series.sh $variant)"
@@ -36,14 +38,11 @@ fname=${fname#"$arch"-}
 fname=${fname%"$(series_suffix "$variant")"}
 mkdir -p "$bdir"
 
-case "$arch" in
-x86_64)	karch=x86; image=arch/x86/boot/bzImage; target=bzImage; cross= ;;
-arm64)	karch=arm64; image=arch/arm64/boot/Image; target=Image; cross=${CROSS_COMPILE:-aarch64-linux-gnu-} ;;
-*)	die "unsupported ARCH=$arch" ;;
-esac
+karch=$ARCH_KERNEL image=$ARCH_IMAGE target=$ARCH_IMAGE_TARGET
+cross=$(arch_cross)
 
-frags=("$TOP/configs/guest-common.config" "$TOP/configs/guest.config")
-[ "$arch" != x86_64 ] && [ -f "$TOP/configs/guest-$arch.config" ] && frags[1]=$TOP/configs/guest-$arch.config
+frags=("$TOP/configs/guest-common.config" "$TOP/configs/$ARCH_GUEST_CONFIG")
+[ -f "${frags[1]}" ] || die "no configs/$ARCH_GUEST_CONFIG (ARCH_GUEST_CONFIG of scripts/arch/$arch.sh)"
 [ "$kunit" = 1 ] && frags+=("$TOP/configs/kunit.config")
 for f in "${flavors[@]}"; do
 	[ -f "$TOP/configs/$f.config" ] || die "no such flavor: configs/$f.config"

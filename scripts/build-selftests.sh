@@ -9,14 +9,12 @@ source "$(dirname "$0")/lib.sh"
 STEP=build-selftests
 variant=${1:?usage: build-selftests.sh VARIANT}
 arch=${ARCH:-x86_64}
+load_arch "$arch"
 src=$(tree_dir "$variant")
 stamp=$(cat "$src/.pipepool-series" 2>/dev/null || true)
 [ "${stamp%%:*}" = "$variant" ] || die "tree $src does not hold $variant (run apply-series.sh $variant)"
-case "$arch" in
-x86_64)	karch=x86; cross= ;;
-arm64)	karch=arm64; cross=${CROSS_COMPILE:-aarch64-linux-gnu-} ;;
-*)	die "unsupported ARCH=$arch" ;;
-esac
+karch=$ARCH_KERNEL
+cross=$(arch_cross)
 out=$TOP/build/selftests-$arch-$variant
 inst=$out/install
 log=$LOGDIR/selftests-$arch-$variant.log
@@ -37,10 +35,7 @@ for f in "$inst"/pipe/*; do
 	[ -f "$f" ] && [ "$(head -c 4 "$f")" = $'\x7fELF' ] || continue
 	"${cross}readelf" -lh "$f" >"$out/readelf.txt" 2>&1 || die "readelf $f failed"
 	grep -q 'Requesting program interpreter' "$out/readelf.txt" && die "$f is dynamically linked"
-	case "$arch" in
-	x86_64)	grep -q 'Machine:.*X86-64' "$out/readelf.txt" ;;
-	arm64)	grep -q 'Machine:.*AArch64' "$out/readelf.txt" ;;
-	esac || die "$f is not an $arch binary"
+	grep -q "Machine:.*$ARCH_READELF_MACHINE" "$out/readelf.txt" || die "$f is not an $arch binary"
 done
 msg "installed: $(tr '\n' ' ' <"$inst/kselftest-list.txt")"
 echo "$inst"

@@ -15,11 +15,8 @@
 source "$(dirname "$0")/lib.sh"
 STEP=fetch-busybox
 arch=${1:-${ARCH:-x86_64}}
-case "$arch" in
-x86_64)	darch=amd64 ;;
-arm64)	darch=arm64 ;;
-*)	die "unsupported ARCH=$arch" ;;
-esac
+load_arch "$arch"
+darch=$ARCH_DEBIAN
 if [ "$darch" = "$(dpkg --print-architecture)" ]; then
 	[ -x /bin/busybox ] || die "/bin/busybox missing (install busybox-static)"
 	echo /bin/busybox

@@ -18,8 +18,9 @@
 #
 # VARIANT     patched (default), base (stock KVER_SERIES, for the comparison),
 #             v72 (stock 7.2, see apply-series.sh), patched-N
-# ARCH        x86_64 (default) or arm64 (cross: CROSS_COMPILE, default
-#             aarch64-linux-gnu-)
+# ARCH        x86_64 (default) or arm64 (scripts/arch/ARCH.sh); built
+#             natively on a machine of ARCH, else cross (CROSS_COMPILE,
+#             default ARCH_CROSS, aarch64-linux-gnu- for arm64)
 # HW_CONFIG   the base config: a config file (plain, .gz, .xz), a Debian
 #             linux-image-*.deb (its /boot/config-*) or linux-config-*.deb,
 #             or "debian": Debian's own config for ARCH from the
@@ -37,14 +38,10 @@ what=${1:-all}
 case "$what" in all|kernel|config|selftests) ;; *) die "usage: hw-package.sh [all|kernel|config|selftests]" ;; esac
 variant=${VARIANT:-patched}
 arch=${ARCH:-x86_64}
-case "$arch" in
-x86_64)	karch=x86; debarch=amd64; cross= ;;
-arm64)	karch=arm64; debarch=arm64; cross=${CROSS_COMPILE:-aarch64-linux-gnu-} ;;
-*)	die "unsupported ARCH=$arch (x86_64 or arm64)" ;;
-esac
-case "$(uname -m)" in x86_64) host_arch=x86_64 ;; aarch64) host_arch=arm64 ;; *) host_arch=$(uname -m) ;; esac
-# Native build on an arm64 machine: no cross compiler.
-[ "$arch" = "$host_arch" ] && [ -z "${CROSS_COMPILE:-}" ] && cross=
+load_arch "$arch"
+karch=$ARCH_KERNEL debarch=$ARCH_DEBIAN
+# Native build on a machine of ARCH: no cross compiler.
+cross=$(arch_cross)
 case "$variant" in
 patched) lv_default=-pipepool ;;
 base|v[0-9][0-9]*|patched-[0-9]*) lv_default=-$variant ;;
@@ -59,9 +56,10 @@ out=$TOP/build/hw-packages/$arch-$variant
 mkdir -p "$bdir" "$out"
 
 # bindeb-pkg checks the Build-Depends of scripts/package/mkdebian: the hw
-# group of install-deps.sh's table (and its arm64 group when cross-building).
+# group of install-deps.sh's table (and the arch's group, arm64, when
+# cross-building).
 groups=(hw)
-[ -n "$cross" ] && groups+=(arm64)
+[ -n "$cross" ] && [ -n "$ARCH_DEPS_GROUP" ] && groups+=("$ARCH_DEPS_GROUP")
 "$TOP/scripts/install-deps.sh" "${groups[@]}"
 series=$(variant_series "$variant")
 
@@ -118,7 +116,7 @@ config_from_deb() {
 resolve_config() {
 	local dst=$1 cfg=${HW_CONFIG:-}
 	if [ -z "$cfg" ]; then
-		if [ "$arch" != "$host_arch" ]; then cfg=debian
+		if ! arch_is_host; then cfg=debian
 		elif [ -r "/boot/config-$(uname -r)" ]; then cfg=/boot/config-$(uname -r)
 		elif [ -r /proc/config.gz ]; then cfg=/proc/config.gz
 		else die "no config of the running kernel (/boot/config-$(uname -r), /proc/config.gz): set HW_CONFIG"
@@ -133,9 +131,7 @@ resolve_config() {
 	*)	[ -r "$cfg" ] || die "HW_CONFIG=$cfg: not readable"; cp "$cfg" "$dst" ;;
 	esac
 	grep -q '^CONFIG_' "$dst" || die "HW_CONFIG=$cfg: no kernel config in it"
-	local a
-	case "$arch" in x86_64) a=CONFIG_X86_64=y ;; arm64) a=CONFIG_ARM64=y ;; esac
-	grep -qx "$a" "$dst" || die "HW_CONFIG=$HW_CONFIG_DESC is not an $arch config (no $a)"
+	grep -qx "$ARCH_KCONFIG=y" "$dst" || die "HW_CONFIG=$HW_CONFIG_DESC is not an $arch config (no $ARCH_KCONFIG=y)"
 }
 
 # check_fragment FRAG STRICT: the options of FRAG are in $bdir/.config.
@@ -164,7 +160,7 @@ KMAKE=(make -C "$src" O="$bdir" ARCH="$karch" CC="$cc" LOCALVERSION="$lv" -j"$jo
 # Cross: no linux-headers package, whose host programs would need the
 # target's libssl-dev (multiarch); the image, modules and libc headers are
 # what a tester installs.
-[ "$arch" != "$host_arch" ] && export DEB_BUILD_PROFILES="pkg.linux-upstream.nokernelheaders${DEB_BUILD_PROFILES:+ $DEB_BUILD_PROFILES}"
+arch_is_host || export DEB_BUILD_PROFILES="pkg.linux-upstream.nokernelheaders${DEB_BUILD_PROFILES:+ $DEB_BUILD_PROFILES}"
 klog=$LOGDIR/hw-kernel-$arch-$variant.log
 frag_names() { local f; for f in "$@"; do f=${f#"$src"/}; printf '%s ' "${f#"$TOP"/}"; done; }
 
@@ -260,8 +256,7 @@ build_selftests() {
 	tarball=$sdir/install/kselftest-packages/kselftest.tar.gz
 	[ -s "$tarball" ] || die "gen_tar made no $tarball (log: $slog)"
 	# Each program is a static binary for ARCH.
-	local want
-	case "$arch" in x86_64) want='x86-64' ;; arm64) want='ARM aarch64' ;; esac
+	local want=$ARCH_FILE_MACHINE
 	for b in "$sdir/install/pipe/pipe_pool_test" "$sdir/install/pipe/pipe_bench"; do
 		file -b "$b" | grep -q "$want.*statically linked\|$want.*static-pie linked" ||
 			die "$(basename "$b") is not a static $arch binary: $(file -b "$b")"

@@ -87,14 +87,67 @@ guest_build_dir() {
 	echo "$TOP/build/${ARCH:-x86_64}-$fname$(series_suffix "$variant")"
 }
 
+# load_arch ARCH: source scripts/arch/ARCH.sh, the facts of a guest
+# architecture (kernel and Debian names, cross prefix, image, config
+# fragment, QEMU machine and channels, page sizes: see the file's header),
+# or die naming the architectures there are.
+load_arch() {
+	local a=$1 f v have=
+	f=$TOP/scripts/arch/$a.sh
+	case "$a" in ''|*/*|.*) f= ;; esac
+	if [ -z "$f" ] || [ ! -f "$f" ]; then
+		for v in "$TOP"/scripts/arch/*.sh; do v=${v##*/}; have+=${have:+, }${v%.sh}; done
+		die "unsupported ARCH=$a: no scripts/arch/$a.sh ($have)"
+	fi
+	# What every file sets (ARCH_DEPS_GROUP may be empty). Nothing of an
+	# arch loaded before may stand in for what this file lacks.
+	local vars=(ARCH_KERNEL ARCH_DEBIAN ARCH_UNAME ARCH_CROSS ARCH_IMAGE ARCH_IMAGE_TARGET
+		    ARCH_GUEST_CONFIG ARCH_KCONFIG ARCH_READELF_MACHINE ARCH_FILE_MACHINE ARCH_QEMU
+		    ARCH_QEMU_MACHINE ARCH_CONSOLE ARCH_PAGE_SIZES ARCH_TEST_FULL)
+	unset "${vars[@]}" ARCH_DEPS_GROUP ARCH_CHAN_ARGS ARCH_CHAN_APPEND
+	unset -f arch_channels
+	# shellcheck source=/dev/null
+	. "$f"
+	for v in "${vars[@]}"; do
+		[ -n "${!v:-}" ] || die "scripts/arch/$a.sh does not set $v"
+	done
+	ARCH_DEPS_GROUP=${ARCH_DEPS_GROUP:-}
+	declare -F arch_channels >/dev/null || die "scripts/arch/$a.sh does not define arch_channels"
+}
+
+# arch_channels CONSOLE OUT: each arch file defines it (load_arch replaces
+# this stand-in, which also tells install-deps.sh's command scan, which
+# reads scripts/*.sh only, that it is a function): fills the array
+# ARCH_CHAN_ARGS with the QEMU arguments that put the guest's kernel console
+# in the file CONSOLE and its results channel in the file OUT, and
+# ARCH_CHAN_APPEND with the kernel arguments that name them.
+arch_channels() { die "arch_channels: no arch loaded (load_arch ARCH)"; }
+
+# arch_is_host: the loaded arch is the build machine's own (uname -m).
+arch_is_host() { [ "$(uname -m)" = "$ARCH_UNAME" ]; }
+
+# arch_cross: the CROSS_COMPILE prefix for the loaded arch: none on a host
+# of that arch (CROSS_COMPILE is then ignored, so that one set for arm64
+# does not reach an x86-64 build of make test-all), else CROSS_COMPILE or
+# the arch's default (aarch64-linux-gnu- for arm64).
+arch_cross() {
+	if arch_is_host; then
+		echo ""
+	else
+		echo "${CROSS_COMPILE:-$ARCH_CROSS}"
+	fi
+}
+
 # build_helper NAME: build scripts/NAME.c (one of the harness's own guest
-# programs) statically for $ARCH, cross-compiled for arm64 as the selftests
-# are, into build/helpers-ARCH/; print its path.
+# programs) statically for $ARCH, cross-compiled for another arch than the
+# host's as the selftests are, into build/helpers-ARCH/; print its path.
 build_helper() {
-	local name=$1 arch=${ARCH:-x86_64} cc=${CC:-gcc} readelf=readelf out log
-	if [ "$arch" = arm64 ]; then
-		cc=${CROSS_COMPILE:-aarch64-linux-gnu-}gcc
-		readelf=${CROSS_COMPILE:-aarch64-linux-gnu-}readelf
+	local name=$1 arch=${ARCH:-x86_64} cc=${CC:-gcc} readelf=readelf cross out log
+	load_arch "$arch"
+	cross=$(arch_cross)
+	if [ -n "$cross" ]; then
+		cc=${cross}gcc
+		readelf=${cross}readelf
 	fi
 	out=$TOP/build/helpers-$arch
 	log=$LOGDIR/$name-build-$arch.log

@@ -63,6 +63,7 @@ kernel=${1:?usage: run-guest.sh KERNEL INITRAMFS NAME}
 initrd=${2:?}
 name=${3:?}
 arch=${ARCH:-x86_64}
+load_arch "$arch"
 vcpus=${VCPUS:-$(nproc_host)}
 [ "$vcpus" -lt 2 ] && vcpus=2
 mem=${MEM:-2G}
@@ -88,27 +89,19 @@ if [ "$accel" = tcg ]; then
 fi
 
 # The kernel console goes to the first serial port, the job's output (see
-# make-initramfs.sh) to a second channel named by pipepool.out=: the second
-# 16550 on x86-64; on arm64's virt machine, which has one PL011, a virtio
-# console (virtio-serial over virtio-mmio, hvc0 in the guest).
-case "$arch" in
-x86_64)	qemu="qemu-system-x86_64"; mach=(-M q35)
-	chan=(-serial "file:$console" -serial "file:$out")
-	append="console=ttyS0,115200 earlyprintk=serial,ttyS0 pipepool.out=ttyS1" ;;
-arm64)	qemu="qemu-system-aarch64"; mach=(-M "virt,gic-version=3")
-	chan=(-serial "file:$console" -chardev "file,id=pipepool-out,path=$out"
-	      -device virtio-serial-device -device "virtconsole,chardev=pipepool-out")
-	append="console=ttyAMA0 earlycon pipepool.out=hvc0" ;;
-*)	die "unsupported ARCH=$arch" ;;
-esac
+# make-initramfs.sh) to a second channel named by pipepool.out=, as the
+# arch's arch_channels (scripts/arch/ARCH.sh) sets them up: the second 16550
+# on x86-64, a virtio console on arm64's virt machine.
+arch_channels "$console" "$out"
+append=$ARCH_CHAN_APPEND
 # KUnit prints its KTAP at KERN_INFO: show it when the kernel has KUnit.
 loglevel=6
 grep -qs '^CONFIG_KUNIT=y' "$kernel.config" && loglevel=7
 append+=" panic=-1 oops=panic loglevel=$loglevel ${APPEND:-}"
 
-qcmd=(timeout --kill-after=10 "$timeout" "$qemu" "${mach[@]}" "${qaccel[@]}" -smp "$vcpus" -m "$mem"
+qcmd=(timeout --kill-after=10 "$timeout" "$ARCH_QEMU" "${ARCH_QEMU_MACHINE[@]}" "${qaccel[@]}" -smp "$vcpus" -m "$mem"
       -kernel "$kernel" -initrd "$initrd" -append "$append"
-      -display none -monitor none -no-reboot -nodefaults "${chan[@]}")
+      -display none -monitor none -no-reboot -nodefaults "${ARCH_CHAN_ARGS[@]}")
 { printf '%q' "${qcmd[0]}"; printf ' %q' "${qcmd[@]:1}"; echo; } >"$LOGDIR/$name.qemu.cmd"
 # fail MESSAGE: the failure, with the command line that booted the guest.
 fail() {

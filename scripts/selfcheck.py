@@ -5,8 +5,10 @@
 No root, no kernel, seconds. Runs the parsers and report generators on the
 recorded inputs in scripts/fixtures/ and compares their output and exit
 status with the expected files there; runs the console splat check of
-run-guest.sh on recorded consoles; runs shellcheck on scripts/*.sh and
-pyflakes3 on scripts/*.py (Debian packages shellcheck, pyflakes3).
+run-guest.sh on recorded consoles; loads every architecture file
+(scripts/arch/*.sh) as the scripts do; runs shellcheck on scripts/*.sh and
+scripts/arch/*.sh and pyflakes3 on scripts/*.py (Debian packages
+shellcheck, pyflakes3).
 
 tap-count.py and bench-report.py run inside this process (a Python start
 costs most of a second on a loaded 2-core machine), with their command-line
@@ -152,6 +154,34 @@ def main():
         else:
             bad('run-guest.sh --scan %s: exit %d, want %d' % (console, rc, want))
 
+    # Every architecture file loads (load_arch checks that it sets every
+    # variable), its channels name both files, its guest config fragment
+    # exists; an unknown ARCH fails naming the files there are.
+    arch_files = sorted(glob_scripts('.sh', 'arch'))
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, WORK=tmp, LOGDIR=tmp, PIPEPOOL_CACHE=tmp)
+        check = r'''source scripts/lib.sh; load_arch "$1"
+            arch_channels /C.log /O.out
+            case "${ARCH_CHAN_ARGS[*]}" in *"/C.log"*"/O.out"*) ;; *) die "arch_channels: ${ARCH_CHAN_ARGS[*]}" ;; esac
+            case "$ARCH_CHAN_APPEND" in *"console=$ARCH_CONSOLE"*pipepool.out=*) ;; *) die "arch_channels: $ARCH_CHAN_APPEND" ;; esac
+            [ -f "configs/$ARCH_GUEST_CONFIG" ] || die "no configs/$ARCH_GUEST_CONFIG"'''
+        for f in arch_files:
+            a = os.path.basename(f)[:-len('.sh')]
+            r = subprocess.run(['bash', '-c', check, 'check', a], cwd=TOP, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if r.returncode == 0:
+                ok()
+            else:
+                bad('load_arch %s' % a, r.stdout)
+        r = subprocess.run(['bash', '-c', 'source scripts/lib.sh; load_arch nosuch', 'check'], cwd=TOP, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        want = 'unsupported ARCH=nosuch: no scripts/arch/nosuch.sh (%s)' % ', '.join(
+            os.path.basename(f)[:-len('.sh')] for f in arch_files)
+        if r.returncode == 1 and want in r.stdout:
+            ok()
+        else:
+            bad('load_arch of an unknown arch: exit %d, want 1 and "%s"' % (r.returncode, want), r.stdout)
+
     rep = load('bench-report')
     for records, modes in REPORT:
         for m in modes:
@@ -225,7 +255,7 @@ def main():
             bad('README.md does not link %s' % target)
 
     # Warnings and errors fail; shellcheck's notes and style hints are advice.
-    sh = sorted(os.path.relpath(f, TOP) for f in glob_scripts('.sh'))
+    sh = sorted(os.path.relpath(f, TOP) for f in glob_scripts('.sh') + arch_files)
     lint('shellcheck', ['shellcheck', '-S', 'warning', '-f', 'gcc'], sh)
     py = sorted(os.path.relpath(f, TOP) for f in glob_scripts('.py'))
     lint('pyflakes3', ['pyflakes3'], py)
@@ -260,8 +290,8 @@ def check_links(doc):
     return broken
 
 
-def glob_scripts(ext):
-    d = os.path.join(TOP, 'scripts')
+def glob_scripts(ext, sub=''):
+    d = os.path.join(TOP, 'scripts', sub)
     return [os.path.join(d, f) for f in os.listdir(d) if f.endswith(ext) and not re.match(r'^\.', f)]
 
 

@@ -12,15 +12,18 @@
 # The quality gates, the host run and the debug and KCSAN guests are x86-64
 # matters there (CHECK, HOST, DEBUG and KCSAN default to 0; DEBUG=1 adds an
 # arm64 debug guest with 4K pages, KCSAN=1 an arm64 KCSAN guest, untested).
+# Both from scripts/arch/ARCH.sh: a guest per page size of ARCH_PAGE_SIZES
+# (PAGES picks among them where there are several and is ignored where there
+# is one, so that make test-all PAGES=64K runs x86-64 as usual), and the
+# four settings default to ARCH_TEST_FULL.
 source "$(dirname "$0")/lib.sh"
 STEP="test"
 arch=${ARCH:-x86_64}
 variant=${VARIANT:-patched}
-case "$arch" in
-x86_64)	pages=4K; def=1 ;;
-arm64)	pages=${PAGES:-4K 64K}; def=0 ;;
-*)	die "unsupported ARCH=$arch" ;;
-esac
+load_arch "$arch"
+pages=$ARCH_PAGE_SIZES
+[ "$pages" = "${pages%% *}" ] || pages=${PAGES:-$pages}
+def=$ARCH_TEST_FULL
 CHECK=${CHECK:-$def} HOST=${HOST:-$def} DEBUG=${DEBUG:-$def} KCSAN=${KCSAN:-$def}
 # The soak (docs/soak.md) runs in the debug guest after the selftests, for
 # SOAK_SECONDS of guest time (default 180 here, 240 in make soak). x86-64
@@ -57,7 +60,8 @@ fi
 
 # The same tests on the build machine's kernel: harness bugs show up here
 # without a guest. Only the functional tests; the bench needs a quiet machine.
-if [ "$arch" = x86_64 ] && [ "$HOST" = 1 ]; then
+# Only when the selftests are built for this machine's arch.
+if arch_is_host && [ "$HOST" = 1 ]; then
 	hout=$LOGDIR/host-$variant.out
 	# Through a pipe: the runner reopens /dev/stdout for the tests' output,
 	# which keeps its order only when stdout is a pipe, not a file.
@@ -70,13 +74,21 @@ job=$WORK/job-test.sh
 cat >"$job" <<'EOT'
 ./run_kselftest.sh
 EOT
+# A guest per page size: the arch's default one (the first of
+# ARCH_PAGE_SIZES) is the plain guest, another one is the flavor of that
+# name (64K: configs/64k.config).
 flavors=()
 for pg in $pages; do
-	case "$pg" in
-	4K|4k)	flavors+=(guest) ;;
-	64K|64k) [ "$arch" = arm64 ] || die "PAGES=64K needs ARCH=arm64"; flavors+=(64k) ;;
-	*)	die "PAGES must be 4K and/or 64K, not $pg" ;;
+	pg=${pg^^}
+	case " $ARCH_PAGE_SIZES " in
+	*" $pg "*) ;;
+	*)	die "PAGES must be among $ARCH_PAGE_SIZES on $arch, not $pg" ;;
 	esac
+	if [ "$pg" = "${ARCH_PAGE_SIZES%% *}" ]; then
+		flavors+=(guest)
+	else
+		flavors+=("${pg,,}")
+	fi
 done
 [ "$DEBUG" = 1 ] && flavors+=(debug)
 [ "$KCSAN" = 1 ] && flavors+=(kcsan)
@@ -133,17 +145,21 @@ msg "done in $(( $(date +%s) - t0 ))s"
 		*-debug-*) d="Linux $k guest, debug.config (KASAN, PROVE_LOCKING, DEBUG_VM, DEBUG_ATOMIC_SLEEP)"
 			[ "$SOAK" = 1 ] && d="$d, then the soak for ${soak_secs}s" ;;
 		*-kcsan-*) d="Linux $k guest, kcsan.config (KCSAN, no data race reported in pipe code)" ;;
-		*-64k-*) d="Linux $k guest, tinyconfig + guest-arm64.config + 64k.config (64K pages)" ;;
-		*-arm64-*) d="Linux $k guest, tinyconfig + guest-arm64.config (4K pages)" ;;
-		*) d="Linux $k guest, tinyconfig + guest.config" ;;
+		*)	# A page-size guest: the page size is said when the arch has more than one.
+			fl=${n#test-"$arch"-}; fl=${fl%-"$variant"}
+			d="Linux $k guest, tinyconfig + $ARCH_GUEST_CONFIG"
+			pg=${ARCH_PAGE_SIZES%% *}
+			[ "$fl" = guest ] || { d="$d + $fl.config"; pg=${fl^^}; }
+			[ "$ARCH_PAGE_SIZES" = "${ARCH_PAGE_SIZES%% *}" ] || d="$d ($pg pages)" ;;
 		esac
 		echo "- $arch $d: $c"
 	done
 } >"$WORK/test-matrix.md"
+# The default ARCH's matrix is results/test-matrix.md, another arch's has
+# its name (a harness convention, not an arch fact: update-docs.sh reads both).
 if [ "$variant" = patched ]; then
-	case "$arch" in
-	x86_64)	cp "$WORK/test-matrix.md" "$TOP/results/test-matrix.md" ;;
-	*)	cp "$WORK/test-matrix.md" "$TOP/results/test-matrix-$arch.md" ;;
-	esac
+	matrix=test-matrix-$arch.md
+	[ "$arch" = x86_64 ] && matrix=test-matrix.md
+	cp "$WORK/test-matrix.md" "$TOP/results/$matrix"
 fi
 python3 "$TOP/scripts/tap-count.py" "${outs[@]}"
