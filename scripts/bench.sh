@@ -74,13 +74,17 @@ if [ "$lockstat" = 1 ]; then
 	rounds=${ROUNDS:-1}
 fi
 arch=${ARCH:-x86_64}
-pages=${PAGES:-4K}
+load_arch "$arch"
+# A page size of the arch (scripts/arch/ARCH.sh); the first is the plain
+# guest, another one the flavor of that name (configs/64k.config).
+pages=${PAGES:-${ARCH_PAGE_SIZES%% *}}
+pages=${pages^^}
 kflavor=("${flavor[@]}")
-case "$pages" in
-4K|4k)	pages=4K ;;
-64K|64k) [ "$arch" = arm64 ] || die "PAGES=64K needs ARCH=arm64"; pages=64K; kflavor+=(64k) ;;
-*)	die "PAGES must be 4K or 64K, not $pages" ;;
+case " $ARCH_PAGE_SIZES " in
+*" $pages "*) ;;
+*)	die "PAGES must be among $ARCH_PAGE_SIZES on $arch, not $pages" ;;
 esac
+[ "$pages" = "${ARCH_PAGE_SIZES%% *}" ] || kflavor+=("${pages,,}")
 jobs=${JOBS:-$(nproc_host)}
 [ "$jobs" -ge 1 ] || jobs=1
 grid_w=${GRID_W:-1,2,5}
@@ -166,8 +170,7 @@ tools=
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 host_cores=$(nproc_host)
 host_mem=$(awk '/MemTotal/ { printf "%.0fG", $2 / 1048576 }' /proc/meminfo)
-qbin=qemu-system-x86_64
-[ "$arch" = arm64 ] && qbin=qemu-system-aarch64
+qbin=$ARCH_QEMU
 qemu_version=$("$qbin" --version | sed -n '1s/^QEMU emulator version //p')
 # (pgrep fails when it finds nothing: under pipefail that must not end the run.)
 builds_running() { { pgrep -f 'make.*-j|cc1' || true; } | wc -l; }

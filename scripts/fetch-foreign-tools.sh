@@ -22,13 +22,9 @@ STEP=fetch-foreign-tools
 arch=${1:?usage: fetch-foreign-tools.sh ARCH PACKAGE...}
 shift
 [ $# -gt 0 ] || die "usage: fetch-foreign-tools.sh ARCH PACKAGE..."
-case "$arch" in
-x86_64)	darch=amd64 ;;
-arm64)	darch=arm64 ;;
-*)	die "unsupported ARCH=$arch" ;;
-esac
-[ "$darch" != "$(dpkg --print-architecture)" ] ||
-	die "$arch is this machine's architecture: use the installed packages"
+load_arch "$arch"
+darch=$ARCH_DEBIAN
+! arch_is_host || die "$arch is this machine's architecture: use the installed packages"
 
 dest=$CACHE/$arch/tools-$(printf '%s\n' "$@" | LC_ALL=C sort | sha256sum | cut -c1-12)
 if [ -r "$dest/versions" ]; then

@@ -22,6 +22,7 @@ out=${1:?usage: make-initramfs.sh OUT KSELFTEST_DIR JOB_SCRIPT}
 kst=${2:?}
 job=${3:?}
 arch=${ARCH:-x86_64}
+load_arch "$arch"
 [ -x "$kst/run_kselftest.sh" ] || die "no kselftest install at $kst"
 
 root=$(mktemp -d "$WORK/initramfs.XXXXXX")
@@ -96,13 +97,14 @@ stage_foreign() {
 	done
 }
 
-# stress-ng and its libraries (on x86-64 from this machine's packages; on
-# arm64 only for STAGE_PERF=1: there pipe_bench's --memory-pressure=stress-ng
-# skips, saying stress-ng is not in PATH), and with STAGE_PERF=1 perf and
-# hackbench (Debian's linux-perf and rt-tests; make bench SUITE=peers). On
-# arm64, the three come from Debian's arm64 packages of this machine's
-# release, and TOOLS_VERSIONS names a file that receives their versions.
-if [ "$arch" = x86_64 ]; then
+# stress-ng and its libraries (for a guest of this machine's arch, from its
+# own packages; for another arch only with STAGE_PERF=1: without it
+# pipe_bench's --memory-pressure=stress-ng skips there, saying stress-ng is
+# not in PATH), and with STAGE_PERF=1 perf and hackbench (Debian's
+# linux-perf and rt-tests; make bench SUITE=peers). For another arch the
+# three come from Debian's packages of that arch and this machine's
+# release. TOOLS_VERSIONS names a file that receives their versions.
+if arch_is_host; then
 	command -v stress-ng >/dev/null && stage_bin "$(command -v stress-ng)"
 	if [ "${STAGE_PERF:-0}" = 1 ]; then
 		command -v perf >/dev/null || die "STAGE_PERF=1: perf not installed (Debian package linux-perf)"
