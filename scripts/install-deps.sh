@@ -160,7 +160,8 @@ check_only=0
 groups=("$@")
 if [ ${#groups[@]} -eq 0 ]; then
 	groups=(all b4)
-	[ "${ARCH:-x86_64}" = arm64 ] && groups+=(arm64)
+	load_arch "${ARCH:-x86_64}"
+	[ -n "$ARCH_DEPS_GROUP" ] && groups+=("$ARCH_DEPS_GROUP")
 	[ "${SUITE:-}" = peers ] && groups+=(peers)
 fi
 in_groups() { local g; for g in "${groups[@]}"; do [ "$g" = "$1" ] && return 0; done; return 1; }

@@ -25,7 +25,8 @@
 source "$(dirname "$0")/lib.sh"
 STEP=soak
 arch=${ARCH:-x86_64}
-[ "$arch" = x86_64 ] || die "the soak runs on x86-64 guests (stress-ng is only in their image)"
+load_arch "$arch"
+arch_is_host || die "the soak runs on guests of this machine's arch ($(uname -m)): stress-ng is only in their image"
 
 # stage KSELFTEST_DIR|- OUT_DIR
 stage() {
