@@ -559,6 +559,33 @@ def print_peers_text(recs, baseline, names):
     print(f'Median ratio over {rounds} rounds (min-max), above 1.0 better for the first kernel.')
 
 
+def print_peers_sentence(recs, baseline, names, floor=0.98):
+    """The peer benchmarks in one wrapped paragraph of plain text (the cover
+    letter's line for a second architecture or page size): per reference
+    kernel, the range of the patched kernel's median ratios over the tests,
+    and every test whose median ratio is below FLOOR."""
+    nm = kernel_labels(names)
+    ratios, pairs = peer_ratios(recs, baseline)
+    pairs = [(a, b) for a, b in pairs if a == 'patched']
+    r0 = recs[0]
+    rounds = max(r['round'] for r in recs)
+    cfgs = sorted({(r['clock'], r['vcpus']) for r in recs})
+    parts, below = [], []
+    for a, b in pairs:
+        meds = sorted((median(rr[(a, b)]), key[0]) for key, rr in ratios.items() if rr[(a, b)])
+        if not meds:
+            continue
+        parts.append(f'{meds[0][0]:.3f}-{meds[-1][0]:.3f} of {nm.get(b, b)} (lowest: {meds[0][1]})')
+        below += [f'{t} {m:.3f} of {nm.get(b, b)}' for m, t in meds if m < floor]
+    head = (f"{r0['arch']}, {r0.get('pages', '4K')} pages, peer benchmarks, "
+            f"{'; '.join(cfg_name(c) for c in cfgs)}, {rounds} round(s), {len(ratios)} tests: "
+            f"{nm.get('patched', 'patched')} at ")
+    tail = ('; below %.2f: %s.' % (floor, ', '.join(below)) if below
+            else '; none below %.2f.' % floor)
+    print(textwrap.fill(head + ', '.join(parts) + ' (median over rounds)' + tail, 72,
+                        break_on_hyphens=False))
+
+
 def print_peers(recs, baseline):
     """The peer benchmarks (make bench SUITE=peers): per test, each kernel's
     median value and the per-round ratios of each kernel pair, oriented so
@@ -634,6 +661,9 @@ def main():
             raise SystemExit('no peer benchmark records')
         if a.text:
             print_peers_text(peers, a.baseline, a.name)
+            return
+        if a.sentence:
+            print_peers_sentence(peers, a.baseline, a.name)
             return
         print_env(peers, False)
         print_peers(peers, a.baseline)

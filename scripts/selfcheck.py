@@ -60,7 +60,7 @@ REPORT = [
     ('v72-small.jsonl', ['full', 'brief', 'headline', 'text']),
     ('sweep-small.jsonl', ['full', 'brief']),
     ('lockstat-small.jsonl', ['lockstat']),
-    ('peers-small.jsonl', ['peers']),
+    ('peers-small.jsonl', ['peers', 'sentence']),
     ('v4-small.jsonl', ['full', 'text', 'sentence']),
 ]
 

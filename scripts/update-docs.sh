@@ -27,10 +27,13 @@
 #                        plain-text table of the series' own run and its
 #                        peer benchmarks, bench-report.py --text), @ARM64@
 #                        (each arm64 run in a paragraph, bench-report.py
-#                        --sentence) and @MATRIX@ filled in
+#                        --sentence, 4K pages first, a page size's peer run
+#                        after its pipe_bench run) and @MATRIX@ filled in
 #   results/README.md also gets the brief report of each arm64 run,
 #                        results/latest-arm64*.jsonl (make bench ARCH=arm64
-#                        TAG=arm64-...)
+#                        TAG=arm64-...), and the table of each arm64 peer
+#                        run, results/latest-peers-arm64*.jsonl (make bench
+#                        SUITE=peers ARCH=arm64 TAG=arm64-...)
 #
 # Every run is labelled with the kernel it measured; a run on another
 # Debian source package or version than the current base (the env file
@@ -164,9 +167,21 @@ else:
         os.remove(os.path.join(res, 'series.md'))
     text = ('(series v%s has no run yet: make bench QUICK=1 TAG=v%s)' % (version, version))
 
-# arm64 runs (make bench ARCH=arm64 ... TAG=arm64-*), by tag.
+# arm64 runs (make bench ARCH=arm64 ... TAG=arm64-*) and arm64 peer runs
+# (make bench SUITE=peers ARCH=arm64 ... TAG=arm64-*), by page size, each
+# page size's pipe_bench run before its peer run.
+def first_rec(f):
+    with open(f) as fh:
+        return json.loads(next(l for l in fh if l.strip()))
+
+
 arm = sorted(glob.glob(os.path.join(res, 'latest-arm64*.jsonl')))
-arm_text = '\n\n'.join(report('--sentence', '--kernels', 'base,patched,v72', f) for f in arm) or \
+arm_peers = sorted(glob.glob(os.path.join(res, 'latest-peers-arm64*.jsonl')))
+arm_all = sorted([(first_rec(f).get('pages', '4K') != '4K', 0, f) for f in arm] +
+                 [(first_rec(f).get('pages', '4K') != '4K', 1, f) for f in arm_peers])
+arm_text = '\n\n'.join(report(*(['--peers'] if kind else []), '--sentence',
+                              '--kernels', 'base,patched,v72', f)
+                       for _, kind, f in arm_all) or \
     '(no arm64 run: make bench ARCH=arm64, see docs/arm64.md)'
 
 lockstat = ''
@@ -239,6 +254,12 @@ for f in arm:
 if peers:
     parts += ['## Peer benchmarks of series v%s: `make bench SUITE=peers` ([peers.md](peers.md))' % version,
               label([peers_file], 'series v%s' % version), peers]
+for f in arm_peers:
+    r0 = first_rec(f)
+    parts += ['## Peer benchmarks, %s, %s pages: `make bench SUITE=peers ARCH=arm64 PAGES=%s TAG=%s` ([%s](%s))'
+              % (r0['arch'], r0.get('pages', '4K'), r0.get('pages', '4K'), r0.get('tag', ''),
+                 target(f).replace('.jsonl', '.md'), target(f).replace('.jsonl', '.md')),
+              label([f]), report('--peers', f)]
 parts += ['## The full sweep: four pressure modes, two clocks ([summary.md](summary.md))',
           full_label, full,
           'All tables of the full sweep: [summary.md](summary.md); plots: `*.png`.']
