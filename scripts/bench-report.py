@@ -618,6 +618,57 @@ def print_peers(recs, baseline):
     print('allocs: page-allocator calls (pgalloc_* of /proc/vmstat) during the test, median over rounds.')
 
 
+def overview_row(recs, baseline, floor=0.98):
+    """The rows of print_overview() for one run (one file)."""
+    r0 = recs[0]
+    guest = f"{r0.get('arch', 'x86_64')}, {r0.get('pages', '4K')}"
+    refs = [baseline] + [v for v in ('v72',) if any(r['variant'] == v for r in recs)]
+    rows = []
+    if r0.get('suite') == 'peers':
+        ratios, _ = peer_ratios(recs, baseline)
+        groups = [('peers', 'none', {k[0]: rr for k, rr in ratios.items()})]
+        kinds = 'tests'
+    else:
+        d = Data([r for r in recs if not r.get('flavor')], baseline)
+        cfg = d.cfgs[0]
+        groups = []
+        for pr in sorted({k[0] for k in d.cells[cfg]}, key=pressure_key):
+            groups.append(('pipe_bench', pr, {
+                cellname(k): {(v, b): (d.ratio(cfg, k, v, b) or {}).get('ratios', [])
+                              for v, b in d.pairs}
+                for k in d.cells[cfg] if k[0] == pr}))
+        kinds = 'cells'
+    for suite, pr, by in groups:
+        cols = []
+        low = []
+        for b in refs:
+            meds = sorted((median(rr[('patched', b)]), n) for n, rr in by.items()
+                          if rr.get(('patched', b)))
+            if not meds:
+                cols.append('-')
+                continue
+            cols.append(f'{median([m for m, _ in meds]):.3f} ({meds[0][0]:.3f}-{meds[-1][0]:.3f})')
+            low += [m for m, _ in meds if m < floor and b == baseline]
+        rows.append(f"| {guest} | {suite} | {pr} | {len(by)} {kinds} | " + ' | '.join(cols) +
+                    f' | {len(low)} |')
+    return rows
+
+
+def print_overview(files, baseline, names):
+    """One row per run, suite and pressure mode: the patched kernel's median
+    ratio over the cells (pipe_bench) or tests (peers) of its per-round
+    median, lowest-highest in parentheses, against the baseline and 7.2; and
+    how many cells or tests are below 0.98 of the baseline."""
+    nm = kernel_labels(names)
+    print(f"| guest | suite | pressure | cells or tests | {nm.get('patched', 'patched')} / "
+          f"{nm.get(baseline, baseline)} | {nm.get('patched', 'patched')} / {nm.get('v72', 'v72')} | "
+          f"below 0.98 of {nm.get(baseline, baseline)} |")
+    print('|---|---|---|---|---|---|---|')
+    for f in files:
+        for row in overview_row(load_records([f]), baseline):
+            print(row)
+
+
 def load_records(files):
     """The JSON records of pipe_bench result files, one per line."""
     return [json.loads(line) for f in files for line in open(f) if line.strip()]
@@ -629,6 +680,8 @@ def main():
     ap.add_argument('--brief', action='store_true')
     ap.add_argument('--lockstat', action='store_true')
     ap.add_argument('--peers', action='store_true', help='the peer benchmarks (SUITE=peers)')
+    ap.add_argument('--overview', action='store_true',
+                    help='one row per file, suite and pressure: patched against base and v72')
     ap.add_argument('--summary-only', action='store_true')
     ap.add_argument('--headline', action='store_true')
     ap.add_argument('--text', action='store_true',
@@ -641,6 +694,9 @@ def main():
     ap.add_argument('--peer-tests', help='only these peer tests (TEST,TEST,...)')
     ap.add_argument('files', nargs='+')
     a = ap.parse_args()
+    if a.overview:
+        print_overview(a.files, a.baseline, a.name)
+        return
     recs = load_records(a.files)
     if a.kernels:
         keep = set(a.kernels.split(','))

@@ -60,8 +60,8 @@ REPORT = [
     ('v72-small.jsonl', ['full', 'brief', 'headline', 'text']),
     ('sweep-small.jsonl', ['full', 'brief']),
     ('lockstat-small.jsonl', ['lockstat']),
-    ('peers-small.jsonl', ['peers', 'sentence']),
-    ('v4-small.jsonl', ['full', 'text', 'sentence']),
+    ('peers-small.jsonl', ['peers', 'sentence', 'overview']),
+    ('v4-small.jsonl', ['full', 'text', 'sentence', 'overview']),
 ]
 
 

@@ -21,8 +21,10 @@
 #                        test matrix
 #   README.md            the block between <!-- results:begin and <!-- results:end:
 #                        one headline table (the summary of the current
-#                        series' run, else of the newest series run) and a
-#                        link to results/README.md
+#                        series' run, else of the newest series run), one
+#                        row per architecture, page size, suite and
+#                        pressure (bench-report.py --overview) and a link
+#                        to results/README.md
 #   cover-letter/body    cover-letter/body.in with @BASE@, @RESULTS@ (the
 #                        plain-text table of the series' own run and its
 #                        peer benchmarks, bench-report.py --text), @ARM64@
@@ -292,8 +294,18 @@ if runs:
 else:
     head += ['The full sweep. ' + label([os.path.join(res, 'latest.jsonl')]),
              report('--headline', os.path.join(res, 'latest.jsonl'))]
+# Per architecture and page size: the current series' pipe_bench and peer
+# runs, then each arm64 run, a row per suite and pressure mode.
+ov_files = ([current[0]] if current else []) + ([peers_file] if peers else []) + \
+    [f for _, _, f in arm_all]
+if ov_files:
+    head += ['Per architecture and page size (icount clock): the median over cells '
+             '(pipe_bench) or tests (peers) of the per-cell median ratio, lowest-highest '
+             'in parentheses, and how many are below 0.98 of 7.3.',
+             report('--overview', *ov_files)]
 head += ['Every table (the full sweep in two clocks, allocator calls per MiB, lock '
-         'statistics, vCPUs, the test matrix): [results/README.md](results/README.md).',
+         'statistics, vCPUs, the peer benchmarks, arm64, the test matrix): '
+         '[results/README.md](results/README.md).',
          '<!-- results:end -->']
 block = '\n\n'.join(head)
 s, n = re.subn(r'<!-- results:begin.*?<!-- results:end -->', lambda m: block, s, flags=re.S)
