@@ -482,29 +482,44 @@ def print_text(d, cfg, names, peers=()):
 
 def print_sentence(d, cfg, names):
     """The run in one wrapped paragraph of plain text (the cover letter's
-    line for a second architecture, which keeps the letter at one table):
-    per cell, the median ratio of the patched kernel to each other kernel,
-    and the patched kernel's allocator calls."""
+    lines for another architecture or page size, which keep the letter at
+    one table): per pressure mode, the median over cells of the patched
+    kernel's per-cell median ratio to each other kernel, lowest-highest,
+    with the lowest cell named, and the patched kernel's allocator calls."""
     nm = kernel_labels(names)
     r0 = d.recs[0]
     pairs = [(v, b) for v, b in d.pairs if v == 'patched']
-    cells = []
-    for key in sorted(d.cells[cfg], key=cell_key):
-        sz, wr = cellname(key)
-        rs = [d.ratio(cfg, key, v, b) for v, b in pairs]
-        if not all(rs):
-            continue
-        al = [allocs(x) for x in d.cells[cfg][key]['patched'].values()]
-        cells.append(f"{sz} {wr}{'' if key[0] == 'none' else ', ' + key[0]} " +
-                     '/'.join(f"{st['m']:.3f}" for st in rs) +
-                     f" ({fmt_allocs(key, median(al))})")
+    pat = nm.get('patched', 'patched')
+    modes = []
+    for pr in sorted({k[0] for k in d.cells[cfg]}, key=pressure_key):
+        keys = [k for k in d.cells[cfg] if k[0] == pr]
+        refs = []
+        for v, b in pairs:
+            meds = sorted((st['m'], ' '.join(cellname(k))) for k in keys
+                          for st in [d.ratio(cfg, k, v, b)] if st)
+            if meds:
+                refs.append(f"{median([m for m, _ in meds]):.3f} ({meds[0][0]:.3f}-{meds[-1][0]:.3f}, "
+                            f"lowest: {meds[0][1]}) of {nm.get(b, b)}")
+        modes.append(f"{'without pressure' if pr == 'none' else 'under ' + pr} ({len(keys)} cells) "
+                     f"{pat} at " + ' and '.join(refs))
+    mib = [median([allocs(x) for x in d.cells[cfg][k]['patched'].values()])
+           for k in d.cells[cfg] if k[2] != 'pp' and d.cells[cfg][k].get('patched')]
+    msg = [median([allocs(x) for x in d.cells[cfg][k]['patched'].values()])
+           for k in d.cells[cfg] if k[2] == 'pp' and d.cells[cfg][k].get('patched')]
+    def span(xs, f):
+        lo, hi = f.format(min(xs)), f.format(max(xs))
+        return lo if lo == hi else f'{lo}-{hi}'
+    al = []
+    if mib:
+        al.append(span(mib, '{:.1f}') + ' per MiB')
+    if msg:
+        al.append(span(msg, '{:.3f}') + ' per ping-pong message')
     rounds = max(r['round'] for r in d.recs)
-    head = (f"{r0['arch']}, {r0.get('pages', '4K')} pages, {cfg_name(cfg)}, {rounds} round(s): "
-            f"{nm.get('patched', 'patched')} against " +
-            ' and '.join(nm.get(b, b) for _, b in pairs) +
-            ', median throughput ratio per cell (allocator calls of ' +
-            f"{nm.get('patched', 'patched')} per MiB, per message for ping-pong): ")
-    print(textwrap.fill(head + '; '.join(cells) + '.', 72, break_on_hyphens=False))
+    text = (f"{r0['arch']}, {r0.get('pages', '4K')} pages, pipe_bench, {cfg_name(cfg)}, "
+            f"{rounds} round(s); median over cells of the per-cell median ratio "
+            f"(lowest-highest cell): " + '; '.join(modes) +
+            (f"; {pat}'s allocator calls {' and '.join(al)}." if al else '.'))
+    print(textwrap.fill(text, 72, break_on_hyphens=False))
 
 
 def peer_pairs(recs, baseline):
@@ -561,9 +576,10 @@ def print_peers_text(recs, baseline, names):
 
 def print_peers_sentence(recs, baseline, names, floor=0.98):
     """The peer benchmarks in one wrapped paragraph of plain text (the cover
-    letter's line for a second architecture or page size): per reference
-    kernel, the range of the patched kernel's median ratios over the tests,
-    and every test whose median ratio is below FLOOR."""
+    letter's lines for another architecture or page size): per reference
+    kernel, the median over tests of the patched kernel's median ratio,
+    lowest-highest; the tests below FLOOR of the baseline with the min-max
+    of their rounds, and the names of those below FLOOR of the others."""
     nm = kernel_labels(names)
     ratios, pairs = peer_ratios(recs, baseline)
     pairs = [(a, b) for a, b in pairs if a == 'patched']
@@ -572,18 +588,24 @@ def print_peers_sentence(recs, baseline, names, floor=0.98):
     cfgs = sorted({(r['clock'], r['vcpus']) for r in recs})
     parts, below = [], []
     for a, b in pairs:
-        meds = sorted((median(rr[(a, b)]), key[0]) for key, rr in ratios.items() if rr[(a, b)])
+        meds = sorted((median(rr[(a, b)]), key[0], rr[(a, b)]) for key, rr in ratios.items()
+                      if rr[(a, b)])
         if not meds:
             continue
-        parts.append(f'{meds[0][0]:.3f}-{meds[-1][0]:.3f} of {nm.get(b, b)} (lowest: {meds[0][1]})')
-        below += [f'{t} {m:.3f} of {nm.get(b, b)}' for m, t in meds if m < floor]
-    head = (f"{r0['arch']}, {r0.get('pages', '4K')} pages, peer benchmarks, "
-            f"{'; '.join(cfg_name(c) for c in cfgs)}, {rounds} round(s), {len(ratios)} tests: "
-            f"{nm.get('patched', 'patched')} at ")
-    tail = ('; below %.2f: %s.' % (floor, ', '.join(below)) if below
-            else '; none below %.2f.' % floor)
-    print(textwrap.fill(head + ', '.join(parts) + ' (median over rounds)' + tail, 72,
-                        break_on_hyphens=False))
+        parts.append(f'{median([m for m, _, _ in meds]):.3f} ({meds[0][0]:.3f}-{meds[-1][0]:.3f}) '
+                     f'of {nm.get(b, b)}')
+        low = [(m, t, x) for m, t, x in meds if m < floor]
+        if b == baseline:
+            below.append(f'below {floor:.2f} of {nm.get(b, b)}: ' + (', '.join(
+                f'{t} {m:.3f} ({min(x):.3f}-{max(x):.3f})' for m, t, x in low) or 'none'))
+        elif low:
+            below.append(f'below {floor:.2f} of {nm.get(b, b)}: ' + ', '.join(t for _, t, _ in low))
+    print(textwrap.fill(
+        f"{r0['arch']}, {r0.get('pages', '4K')} pages, peer benchmarks, "
+        f"{'; '.join(cfg_name(c) for c in cfgs)}, {rounds} round(s), {len(ratios)} tests; "
+        f"median over tests of the median ratio over rounds (lowest-highest test): "
+        f"{nm.get('patched', 'patched')} at {' and '.join(parts)}; {'; '.join(below)}.",
+        72, break_on_hyphens=False))
 
 
 def print_peers(recs, baseline):
