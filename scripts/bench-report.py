@@ -516,8 +516,7 @@ def print_sentence(d, cfg, names):
         al.append(span(msg, '{:.3f}') + ' per ping-pong message')
     rounds = max(r['round'] for r in d.recs)
     text = (f"{r0['arch']}, {r0.get('pages', '4K')} pages, pipe_bench, {cfg_name(cfg)}, "
-            f"{rounds} round(s); median over cells of the per-cell median ratio "
-            f"(lowest-highest cell): " + '; '.join(modes) +
+            f"{rounds} rounds, median over cells (lowest-highest cell): " + '; '.join(modes) +
             (f"; {pat}'s allocator calls {' and '.join(al)}." if al else '.'))
     print(textwrap.fill(text, 72, break_on_hyphens=False))
 
@@ -602,8 +601,8 @@ def print_peers_sentence(recs, baseline, names, floor=0.98):
             below.append(f'below {floor:.2f} of {nm.get(b, b)}: ' + ', '.join(t for _, t, _ in low))
     print(textwrap.fill(
         f"{r0['arch']}, {r0.get('pages', '4K')} pages, peer benchmarks, "
-        f"{'; '.join(cfg_name(c) for c in cfgs)}, {rounds} round(s), {len(ratios)} tests; "
-        f"median over tests of the median ratio over rounds (lowest-highest test): "
+        f"{'; '.join(cfg_name(c) for c in cfgs)}, {rounds} rounds, median over its "
+        f"{len(ratios)} tests (lowest-highest test): "
         f"{nm.get('patched', 'patched')} at {' and '.join(parts)}; {'; '.join(below)}.",
         72, break_on_hyphens=False))
 
