@@ -29,20 +29,10 @@ if [ -x "$dest" ] && [ -r "$dest.version" ]; then
 	exit 0
 fi
 
-uri=$(debian_mirror_uri)
-[ -n "$uri" ] || die "no Debian mirror URI found in /etc/apt/sources*"
-suite=${PIPEPOOL_FOREIGN_SUITE:-$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")}
-[ -n "$suite" ] || suite=sid
-apt_dir=$CACHE/apt-$darch
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/debs" "$CACHE/$arch"
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-echo "deb [arch=$darch signed-by=$keyring] $uri $suite main" >"$apt_dir/sources.list"
-APT=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o "Dir::Etc::sourceparts=-"
-     -o "Dir::State::Lists=$apt_dir/lists" -o "APT::Sandbox::User=root"
-     -o "APT::Architecture=$darch" -o "APT::Architectures::=$darch")
+mkdir -p "$CACHE/$arch"
 log=$LOGDIR/fetch-busybox-$arch.log
-msg "apt update of $suite for $darch (mirror $uri)"
-apt-get "${APT[@]}" update >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "apt-get update failed (log: $log)"; }
+foreign_apt "$darch" "$log"
+mkdir -p "$apt_dir/debs"
 ver=$(apt-cache "${APT[@]}" policy "busybox-static:$darch" 2>>"$log" | awk '/Candidate:/ { print $2 }')
 { [ -n "$ver" ] && [ "$ver" != "(none)" ]; } || die "busybox-static:$darch not found in $suite (log: $log)"
 rm -f "$apt_dir"/debs/busybox-static_*.deb

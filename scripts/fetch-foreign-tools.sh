@@ -32,23 +32,15 @@ if [ -r "$dest/versions" ]; then
 	exit 0
 fi
 
-uri=$(debian_mirror_uri)
-[ -n "$uri" ] || die "no Debian mirror URI found in /etc/apt/sources*"
-suite=${PIPEPOOL_FOREIGN_SUITE:-$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")}
-[ -n "$suite" ] || suite=sid
-apt_dir=$CACHE/apt-$darch
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$apt_dir/state" "$CACHE/$arch"
-: >"$apt_dir/state/status"
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-echo "deb [arch=$darch signed-by=$keyring] $uri $suite main" >"$apt_dir/sources.list"
-APT=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o "Dir::Etc::sourceparts=-"
-     -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::State::status=$apt_dir/state/status"
-     -o "Dir::Cache=$apt_dir" -o "Dir::Cache::archives=$apt_dir/archives"
-     -o "APT::Sandbox::User=root" -o "APT::Install-Recommends=0"
-     -o "APT::Architecture=$darch" -o "APT::Architectures::=$darch")
+mkdir -p "$CACHE/$arch"
 log=$LOGDIR/fetch-foreign-tools-$arch.log
-msg "apt update of $suite for $darch (mirror $uri)"
-apt-get "${APT[@]}" update >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "apt-get update failed (log: $log)"; }
+foreign_apt "$darch" "$log"
+# An empty dpkg status, so that apt resolves the whole dependency closure,
+# and the downloads in a private archive cache; no Recommends.
+mkdir -p "$apt_dir/archives/partial" "$apt_dir/state"
+: >"$apt_dir/state/status"
+APT+=(-o "Dir::State::status=$apt_dir/state/status" -o "Dir::Cache=$apt_dir"
+      -o "Dir::Cache::archives=$apt_dir/archives" -o "APT::Install-Recommends=0")
 rm -f "$apt_dir"/archives/*.deb
 msg "downloading $* for $darch and what they depend on"
 apt-get "${APT[@]}" -y --download-only install "${@/%/:$darch}" >>"$log" 2>&1 ||

@@ -243,3 +243,27 @@ for line in open(sys.argv[1], errors='replace'):
         print(flags.get(m.group(1), 'fail'), m.group(2))
 PY
 }
+
+# foreign_apt DARCH LOG: apt's own client for Debian architecture DARCH,
+# without touching the machine's apt setup (no dpkg --add-architecture): a
+# private sources file and lists under $CACHE/apt-DARCH naming only DARCH,
+# the Debian mirror URI of the machine's apt sources and the machine's own
+# release (VERSION_CODENAME of /etc/os-release; PIPEPOOL_FOREIGN_SUITE
+# overrides it). Sets apt_dir, suite and the array APT of apt-get and
+# apt-cache options, and runs apt-get update into LOG.
+foreign_apt() {
+	local darch=$1 log=$2 uri keyring
+	uri=$(debian_mirror_uri)
+	[ -n "$uri" ] || die "no Debian mirror URI found in /etc/apt/sources*"
+	suite=${PIPEPOOL_FOREIGN_SUITE:-$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")}
+	[ -n "$suite" ] || suite=sid
+	apt_dir=$CACHE/apt-$darch
+	mkdir -p "$apt_dir/lists/partial"
+	keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	echo "deb [arch=$darch signed-by=$keyring] $uri $suite main" >"$apt_dir/sources.list"
+	APT=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o "Dir::Etc::sourceparts=-"
+	     -o "Dir::State::Lists=$apt_dir/lists" -o "APT::Sandbox::User=root"
+	     -o "APT::Architecture=$darch" -o "APT::Architectures::=$darch")
+	msg "apt update of $suite for $darch (mirror $uri)"
+	apt-get "${APT[@]}" update >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "apt-get update failed (log: $log)"; }
+}
