@@ -578,7 +578,8 @@ def print_peers_sentence(recs, baseline, names, floor=0.98):
     letter's lines for another architecture or page size): per reference
     kernel, the median over tests of the patched kernel's median ratio,
     lowest-highest; the tests below FLOOR of the baseline with the min-max
-    of their rounds, and the names of those below FLOOR of the others."""
+    of their rounds, and how many are below FLOOR of the others (the
+    report's table names them)."""
     nm = kernel_labels(names)
     ratios, pairs = peer_ratios(recs, baseline)
     pairs = [(a, b) for a, b in pairs if a == 'patched']
@@ -597,8 +598,8 @@ def print_peers_sentence(recs, baseline, names, floor=0.98):
         if b == baseline:
             below.append(f'below {floor:.2f} of {nm.get(b, b)}: ' + (', '.join(
                 f'{t} {m:.3f} ({min(x):.3f}-{max(x):.3f})' for m, t, x in low) or 'none'))
-        elif low:
-            below.append(f'below {floor:.2f} of {nm.get(b, b)}: ' + ', '.join(t for _, t, _ in low))
+        else:
+            below.append(f'{len(low)} below {floor:.2f} of {nm.get(b, b)}')
     print(textwrap.fill(
         f"{r0['arch']}, {r0.get('pages', '4K')} pages, peer benchmarks, "
         f"{'; '.join(cfg_name(c) for c in cfgs)}, {rounds} rounds, median over its "
