@@ -468,16 +468,17 @@ def print_text(d, cfg, names, peers=()):
                                   for x in (rr.get(p, []) for p in pairs)] + ['-'] * len(vs))
     print_aligned(head, rows)
     print()
+    notes = (f'Ratios: median over rounds ({interval_name(d)}), above 1.0 better for the '
+             'first kernel; 64K grid rows: median over its cells (lowest-highest cell). '
+             'allocs: page-allocator calls per MiB piped less pages swapped in, per '
+             'message for ping-pong, medians over rounds.')
     if peers:
-        pr = max(r['round'] for r in peers)
-        print('Peer rows (perf bench, hackbench, stress-ng, a dd | cat | cat pipeline;')
-        print('ipc-pingpong: the same ping-pong over eventfds, which runs no pipe code, and')
-        print(f"will-it-scale's pipe1 loop as -self): median of {pr} rounds,")
-        print('above 1.0 better for the first kernel.')
-    print(f'Throughput ratios: median over rounds ({interval_name(d)} in parentheses);')
-    print('64K grid rows: median over its cells (lowest-highest cell). allocs: page')
-    print('allocator calls per MiB piped less pages swapped in (grid: lowest-highest')
-    print('cell), per message for ping-pong; medians over rounds.')
+        notes += (' Peer rows: perf bench, hackbench, stress-ng, a dd | cat | cat pipeline; '
+                  'ipc-pingpong: the same ping-pong over eventfds runs no pipe code, -self is '
+                  "will-it-scale's pipe1 loop.")
+        if any(r['test'] == 'stress-ng-tee-rate' for r in peers):
+            notes += " stress-ng-tee-rate: the stressor's MB per second spent in tee()."
+    print(textwrap.fill(notes, 72, break_on_hyphens=False))
 
 
 def print_sentence(d, cfg, names):
@@ -485,7 +486,8 @@ def print_sentence(d, cfg, names):
     lines for another architecture or page size, which keep the letter at
     one table): per pressure mode, the median over cells of the patched
     kernel's per-cell median ratio to each other kernel, lowest-highest,
-    with the lowest cell named, and the patched kernel's allocator calls."""
+    with the lowest cell against the baseline named, and the patched
+    kernel's allocator calls."""
     nm = kernel_labels(names)
     r0 = d.recs[0]
     pairs = [(v, b) for v, b in d.pairs if v == 'patched']
@@ -497,11 +499,13 @@ def print_sentence(d, cfg, names):
         for v, b in pairs:
             meds = sorted((st['m'], ' '.join(cellname(k))) for k in keys
                           for st in [d.ratio(cfg, k, v, b)] if st)
-            if meds:
-                refs.append(f"{median([m for m, _ in meds]):.3f} ({meds[0][0]:.3f}-{meds[-1][0]:.3f}, "
-                            f"lowest: {meds[0][1]}) of {nm.get(b, b)}")
-        modes.append(f"{'without pressure' if pr == 'none' else 'under ' + pr} ({len(keys)} cells) "
-                     f"{pat} at " + ' and '.join(refs))
+            if meds and b == d.baseline:
+                refs.append(f"{pat}/{nm.get(b, b)} {median([m for m, _ in meds]):.3f} "
+                            f"({meds[0][0]:.3f}-{meds[-1][0]:.3f}, lowest: {meds[0][1]})")
+            elif meds:
+                refs.append(f"{pat}/{nm.get(b, b)} {median([m for m, _ in meds]):.3f} "
+                            f"({meds[0][0]:.3f}-{meds[-1][0]:.3f})")
+        modes.append(f"{pr} ({len(keys)} cells): " + ', '.join(refs))
     mib = [median([allocs(x) for x in d.cells[cfg][k]['patched'].values()])
            for k in d.cells[cfg] if k[2] != 'pp' and d.cells[cfg][k].get('patched')]
     msg = [median([allocs(x) for x in d.cells[cfg][k]['patched'].values()])
@@ -515,9 +519,9 @@ def print_sentence(d, cfg, names):
     if msg:
         al.append(span(msg, '{:.3f}') + ' per ping-pong message')
     rounds = max(r['round'] for r in d.recs)
-    text = (f"{r0['arch']}, {r0.get('pages', '4K')} pages, pipe_bench, {cfg_name(cfg)}, "
-            f"{rounds} rounds, median over cells (lowest-highest cell): " + '; '.join(modes) +
-            (f"; {pat}'s allocator calls {' and '.join(al)}." if al else '.'))
+    text = (f"{r0['arch']} {r0.get('pages', '4K')}, pipe_bench ({cfg_name(cfg)}, {rounds} rounds; "
+            f"median over cells, lowest-highest): " + '; '.join(modes) +
+            (f"; {pat}'s allocator calls {', '.join(al)}." if al else '.'))
     print(textwrap.fill(text, 72, break_on_hyphens=False))
 
 
@@ -581,6 +585,8 @@ def print_peers_sentence(recs, baseline, names, floor=0.98):
     of their rounds, and how many are below FLOOR of the others (the
     report's table names them)."""
     nm = kernel_labels(names)
+    if any(r['test'] == 'stress-ng-tee-rate' for r in recs):
+        recs = [r for r in recs if r['test'] != 'stress-ng-tee']
     ratios, pairs = peer_ratios(recs, baseline)
     pairs = [(a, b) for a, b in pairs if a == 'patched']
     r0 = recs[0]
@@ -592,8 +598,8 @@ def print_peers_sentence(recs, baseline, names, floor=0.98):
                       if rr[(a, b)])
         if not meds:
             continue
-        parts.append(f'{median([m for m, _, _ in meds]):.3f} ({meds[0][0]:.3f}-{meds[-1][0]:.3f}) '
-                     f'of {nm.get(b, b)}')
+        parts.append(f"{nm.get('patched', 'patched')}/{nm.get(b, b)} "
+                     f'{median([m for m, _, _ in meds]):.3f} ({meds[0][0]:.3f}-{meds[-1][0]:.3f})')
         low = [(m, t, x) for m, t, x in meds if m < floor]
         if b == baseline:
             below.append(f'below {floor:.2f} of {nm.get(b, b)}: ' + (', '.join(
@@ -601,10 +607,9 @@ def print_peers_sentence(recs, baseline, names, floor=0.98):
         else:
             below.append(f'{len(low)} below {floor:.2f} of {nm.get(b, b)}')
     print(textwrap.fill(
-        f"{r0['arch']}, {r0.get('pages', '4K')} pages, peer benchmarks, "
-        f"{'; '.join(cfg_name(c) for c in cfgs)}, {rounds} rounds, median over its "
-        f"{len(ratios)} tests (lowest-highest test): "
-        f"{nm.get('patched', 'patched')} at {' and '.join(parts)}; {'; '.join(below)}.",
+        f"{r0['arch']} {r0.get('pages', '4K')}, peers ({'; '.join(cfg_name(c) for c in cfgs)}, "
+        f"{rounds} rounds; median over {len(ratios)} tests, lowest-highest): "
+        f"{', '.join(parts)}; {'; '.join(below)}.",
         72, break_on_hyphens=False))
 
 

@@ -91,6 +91,15 @@ if command -v stress-ng >/dev/null; then
 			f && /bogo-ops-per-second-real-time:/ { print $2; exit }' /tmp/sn.yaml)
 		[ -n "$v" ] && record "$t" bogo_ops_per_s "$v" higher "$a" "$c" ||
 			echo "PEERS-FAIL $t: no bogo-ops-per-second-real-time in stress-ng's YAML"
+		# A tee bogo op is one tee() of whatever the stressor's writer
+		# has put into the pipe by then, so their count follows the
+		# scheduler; the stressor's own rate (bytes duplicated per
+		# second spent in tee()) is the kernel's figure.
+		[ "$s" = tee ] || continue
+		v=$(awk '/- stressor: tee$/ { f = 1; next }
+			f && /mb-per-sec-tee-rate:/ { print $2; exit }' /tmp/sn.yaml)
+		[ -n "$v" ] && record "$t-rate" mb_per_s "$v" higher "$a" "$c" ||
+			echo "PEERS-FAIL $t-rate: no mb-per-sec-tee-rate in stress-ng's YAML"
 	done
 else
 	echo "PEERS-SKIP stress-ng: not in the initramfs (x86-64 guests only)"
