@@ -206,6 +206,7 @@ run_one() {
 		die "a peer benchmark failed in the guest (output: $LOGDIR/$name.out)"
 	fi
 	grep -q PEERS-SKIP "$LOGDIR/$name.out" && grep PEERS-SKIP "$LOGDIR/$name.out" >&2
+	grep -q PEERS-NOTE "$LOGDIR/$name.out" && grep PEERS-NOTE "$LOGDIR/$name.out" >&2
 	if grep -q PIPEPOOL-BENCH-FAIL "$LOGDIR/$name.out"; then
 		grep PIPEPOOL-BENCH-FAIL "$LOGDIR/$name.out" >&2
 		python3 - "$LOGDIR/$name.out" "$cell_list" $pressure <<'PY' || die "pipe_bench failed in the guest (output: $LOGDIR/$name.out)"

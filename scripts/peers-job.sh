@@ -91,7 +91,9 @@ if command -v stress-ng >/dev/null; then
 				continue 2
 			# stress-ng 0.15 leaves tee's rate out when its timer
 			# interrupts the last tee() (EINTR ends the loop before the
-			# rate is set): run it again, at most three times in all.
+			# rate is set): run it again, at most three times in all;
+			# some kernels' runs miss it every time (x86-64 7.2), so a
+			# round may have no rate, which the report then lacks.
 			if [ "$s" != tee ] || [ $try -ge 3 ] ||
 			   grep -q 'mb-per-sec-tee-rate:' /tmp/sn.yaml; then
 				break
@@ -111,7 +113,7 @@ if command -v stress-ng >/dev/null; then
 		v=$(awk '/- stressor: tee$/ { f = 1; next }
 			f && /mb-per-sec-tee-rate:/ { print $2; exit }' /tmp/sn.yaml)
 		[ -n "$v" ] && record "$t-rate" mb_per_s "$v" higher "$a" "$c" ||
-			echo "PEERS-FAIL $t-rate: no mb-per-sec-tee-rate in stress-ng's YAML"
+			echo "PEERS-NOTE $t-rate: no mb-per-sec-tee-rate in $try runs: no record"
 	done
 else
 	echo "PEERS-SKIP stress-ng: not in the initramfs (x86-64 guests only)"
