@@ -476,8 +476,8 @@ def print_text(d, cfg, names, peers=()):
         notes += (' Peer rows: perf bench, hackbench, stress-ng, a dd | cat | cat pipeline; '
                   'ipc-pingpong: the same ping-pong over eventfds runs no pipe code, -self is '
                   "will-it-scale's pipe1 loop.")
-        if any(r['test'] == 'stress-ng-tee-rate' for r in peers):
-            notes += " stress-ng-tee-rate: the stressor's MB per second spent in tee()."
+        if any(r['test'] == TEE_RATE for r in peers):
+            notes += f" {TEE_RATE}: the stressor's MB per second spent in tee()."
     print(textwrap.fill(notes, 72, break_on_hyphens=False))
 
 
@@ -499,12 +499,10 @@ def print_sentence(d, cfg, names):
         for v, b in pairs:
             meds = sorted((st['m'], ' '.join(cellname(k))) for k in keys
                           for st in [d.ratio(cfg, k, v, b)] if st)
-            if meds and b == d.baseline:
+            if meds:
+                lowest = f', lowest: {meds[0][1]}' if b == d.baseline else ''
                 refs.append(f"{pat}/{nm.get(b, b)} {median([m for m, _ in meds]):.3f} "
-                            f"({meds[0][0]:.3f}-{meds[-1][0]:.3f}, lowest: {meds[0][1]})")
-            elif meds:
-                refs.append(f"{pat}/{nm.get(b, b)} {median([m for m, _ in meds]):.3f} "
-                            f"({meds[0][0]:.3f}-{meds[-1][0]:.3f})")
+                            f"({meds[0][0]:.3f}-{meds[-1][0]:.3f}{lowest})")
         modes.append(f"{pr} ({len(keys)} cells): " + ', '.join(refs))
     mib = [median([allocs(x) for x in d.cells[cfg][k]['patched'].values()])
            for k in d.cells[cfg] if k[2] != 'pp' and d.cells[cfg][k].get('patched')]
@@ -577,6 +575,18 @@ def print_peers_text(recs, baseline, names):
     print(f'Median ratio over {rounds} rounds (min-max), above 1.0 better for the first kernel.')
 
 
+TEE_RATE = 'stress-ng-tee-rate'
+
+
+def tee_rate_for_tee(recs):
+    """Peer records for the short forms (the cover letter's table and
+    sentences): where a run has stress-ng's tee rate, without tee's bogo
+    operations, whose count follows the scheduler (peers-job.sh)."""
+    if any(r.get('test') == TEE_RATE for r in recs):
+        return [r for r in recs if r.get('test') != 'stress-ng-tee']
+    return recs
+
+
 def print_peers_sentence(recs, baseline, names, floor=0.98):
     """The peer benchmarks in one wrapped paragraph of plain text (the cover
     letter's lines for another architecture or page size): per reference
@@ -585,8 +595,7 @@ def print_peers_sentence(recs, baseline, names, floor=0.98):
     of their rounds, and how many are below FLOOR of the others (the
     report's table names them)."""
     nm = kernel_labels(names)
-    if any(r['test'] == 'stress-ng-tee-rate' for r in recs):
-        recs = [r for r in recs if r['test'] != 'stress-ng-tee']
+    recs = tee_rate_for_tee(recs)
     ratios, pairs = peer_ratios(recs, baseline)
     pairs = [(a, b) for a, b in pairs if a == 'patched']
     r0 = recs[0]
@@ -737,7 +746,7 @@ def main():
         recs = [r for r in recs if r.get('suite') != 'peers' or r['test'] in keep]
     if a.text and peers and any(r.get('suite') != 'peers' for r in recs):
         d = Data([r for r in recs if r.get('suite') != 'peers' and not r.get('flavor')], a.baseline)
-        print_text(d, d.cfgs[0], a.name, peers)
+        print_text(d, d.cfgs[0], a.name, tee_rate_for_tee(peers))
         return
     if a.peers or peers:
         if not peers:

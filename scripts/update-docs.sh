@@ -155,16 +155,13 @@ if current:
     # The cover letter compares the series with 7.3 and 7.2 only; a run
     # may hold more kernels (patched-N: the series' first N patches).
     # The peer rows: every peer's test; of ipc-pingpong (ours) only the
-    # pipe and eventfd ping-pong between threads and the pipe1 loop; of
-    # stress-ng's tee its rate where the run has it (its bogo ops follow
-    # the scheduler, see peers-job.sh).
+    # pipe and eventfd ping-pong between threads and the pipe1 loop
+    # (bench-report.py shows tee's rate for tee where a run has it).
     peer_tests = sorted({json.loads(l)['test'] for l in open(peers_file) if l.strip()}
                         if peers else [])
     peer_tests = [t for t in peer_tests if not t.startswith('ipc-pingpong-') or t in
                   ('ipc-pingpong-pipe-threads', 'ipc-pingpong-eventfd-threads',
                    'ipc-pingpong-pipe-self')]
-    if 'stress-ng-tee-rate' in peer_tests:
-        peer_tests.remove('stress-ng-tee')
     text = report('--text', '--kernels', 'base,patched,v72',
                   *(['--peer-tests', ','.join(peer_tests)] if peers else []), current[0],
                   *([peers_file] if peers else []))
