@@ -80,6 +80,13 @@ if command -v hackbench >/dev/null; then
 else
 	echo "PEERS-SKIP hackbench: not in the initramfs (Debian package rt-tests on the build machine)"
 fi
+# sn_metric STRESSOR KEY: KEY's value in STRESSOR's block of stress-ng's
+# YAML (/tmp/sn.yaml); nothing if it has none.
+sn_metric() {
+	awk -v s="$1" -v k="$2:" '$0 ~ "- stressor: " s "$" { f = 1; next }
+		f && $1 == k { print $2; exit }' /tmp/sn.yaml
+}
+
 if command -v stress-ng >/dev/null; then
 	for s in pipe pipeherd splice tee vm-splice; do
 		t=stress-ng-$s
@@ -95,14 +102,13 @@ if command -v stress-ng >/dev/null; then
 			# some kernels' runs miss it every time (x86-64 7.2), so a
 			# round may have no rate, which the report then lacks.
 			if [ "$s" != tee ] || [ $try -ge 3 ] ||
-			   grep -q 'mb-per-sec-tee-rate:' /tmp/sn.yaml; then
+			   [ -n "$(sn_metric tee mb-per-sec-tee-rate)" ]; then
 				break
 			fi
 			echo "PEERS-NOTE $t: run $try has no tee rate (its last tee() was interrupted), run again"
 			try=$((try + 1))
 		done
-		v=$(awk -v s="$s" '$0 ~ "- stressor: " s "$" { f = 1; next }
-			f && /bogo-ops-per-second-real-time:/ { print $2; exit }' /tmp/sn.yaml)
+		v=$(sn_metric "$s" bogo-ops-per-second-real-time)
 		[ -n "$v" ] && record "$t" bogo_ops_per_s "$v" higher "$a" "$c" ||
 			echo "PEERS-FAIL $t: no bogo-ops-per-second-real-time in stress-ng's YAML"
 		# A tee bogo op is one tee() of whatever the stressor's writer
@@ -110,8 +116,7 @@ if command -v stress-ng >/dev/null; then
 		# scheduler; the stressor's own rate (bytes duplicated per
 		# second spent in tee()) is the kernel's figure.
 		[ "$s" = tee ] || continue
-		v=$(awk '/- stressor: tee$/ { f = 1; next }
-			f && /mb-per-sec-tee-rate:/ { print $2; exit }' /tmp/sn.yaml)
+		v=$(sn_metric tee mb-per-sec-tee-rate)
 		[ -n "$v" ] && record "$t-rate" mb_per_s "$v" higher "$a" "$c" ||
 			echo "PEERS-NOTE $t-rate: no mb-per-sec-tee-rate in $try runs: no record"
 	done
