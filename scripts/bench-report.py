@@ -481,13 +481,26 @@ def print_text(d, cfg, names, peers=()):
     print(textwrap.fill(notes, 72, break_on_hyphens=False))
 
 
-def print_sentence(d, cfg, names):
+def fill_sentence(r0, what, cond, text, terse):
+    """A sentence of --sentence for the run of record R0: "ARCH PAGES, WHAT
+    (COND): TEXT" wrapped at 72 columns; with --terse "- PAGES WHAT: TEXT",
+    an item of a list whose lead (update-docs.sh) gives ARCH and COND."""
+    pages = r0.get('pages', '4K')
+    if terse:
+        print(textwrap.fill(f'{pages} {what}: {text}', 72, initial_indent='- ',
+                            subsequent_indent='  ', break_on_hyphens=False))
+    else:
+        print(textwrap.fill(f"{r0['arch']} {pages}, {what} ({cond}): {text}", 72,
+                            break_on_hyphens=False))
+
+
+def print_sentence(d, cfg, names, terse=False):
     """The run in one wrapped paragraph of plain text (the cover letter's
     lines for another architecture or page size, which keep the letter at
     one table): per pressure mode, the median over cells of the patched
     kernel's per-cell median ratio to each other kernel, lowest-highest,
     with the lowest cell against the baseline named, and the patched
-    kernel's allocator calls."""
+    kernel's allocator calls. TERSE: see fill_sentence()."""
     nm = kernel_labels(names)
     r0 = d.recs[0]
     pairs = [(v, b) for v, b in d.pairs if v == 'patched']
@@ -517,10 +530,10 @@ def print_sentence(d, cfg, names):
     if msg:
         al.append(span(msg, '{:.3f}') + ' per ping-pong message')
     rounds = max(r['round'] for r in d.recs)
-    text = (f"{r0['arch']} {r0.get('pages', '4K')}, pipe_bench ({cfg_name(cfg)}, {rounds} rounds; "
-            f"median over cells, lowest-highest): " + '; '.join(modes) +
-            (f"; {pat}'s allocator calls {', '.join(al)}." if al else '.'))
-    print(textwrap.fill(text, 72, break_on_hyphens=False))
+    fill_sentence(r0, 'pipe_bench',
+                  f"{cfg_name(cfg)}, {rounds} rounds; median over cells, lowest-highest",
+                  '; '.join(modes) + (f"; {pat}'s allocator calls {', '.join(al)}." if al else '.'),
+                  terse)
 
 
 def peer_pairs(recs, baseline):
@@ -587,13 +600,13 @@ def tee_rate_for_tee(recs):
     return recs
 
 
-def print_peers_sentence(recs, baseline, names, floor=0.98):
+def print_peers_sentence(recs, baseline, names, floor=0.98, terse=False):
     """The peer benchmarks in one wrapped paragraph of plain text (the cover
     letter's lines for another architecture or page size): per reference
     kernel, the median over tests of the patched kernel's median ratio,
     lowest-highest; the tests below FLOOR of the baseline with the min-max
     of their rounds, and how many are below FLOOR of the others (the
-    report's table names them)."""
+    report's table names them). TERSE: see fill_sentence()."""
     nm = kernel_labels(names)
     recs = tee_rate_for_tee(recs)
     ratios, pairs = peer_ratios(recs, baseline)
@@ -615,11 +628,10 @@ def print_peers_sentence(recs, baseline, names, floor=0.98):
                 f'{t} {m:.3f} ({min(x):.3f}-{max(x):.3f})' for m, t, x in low) or 'none'))
         else:
             below.append(f'{len(low)} below {floor:.2f} of {nm.get(b, b)}')
-    print(textwrap.fill(
-        f"{r0['arch']} {r0.get('pages', '4K')}, peers ({'; '.join(cfg_name(c) for c in cfgs)}, "
-        f"{rounds} rounds; median over {len(ratios)} tests, lowest-highest): "
-        f"{', '.join(parts)}; {'; '.join(below)}.",
-        72, break_on_hyphens=False))
+    fill_sentence(r0, f'peers ({len(ratios)} tests)' if terse else 'peers',
+                  f"{'; '.join(cfg_name(c) for c in cfgs)}, {rounds} rounds; "
+                  f"median over {len(ratios)} tests, lowest-highest",
+                  f"{', '.join(parts)}; {'; '.join(below)}.", terse)
 
 
 def print_peers(recs, baseline):
@@ -724,6 +736,8 @@ def main():
                     help='one aligned plain-text table of the first configuration')
     ap.add_argument('--sentence', action='store_true',
                     help='the first configuration in one plain-text paragraph')
+    ap.add_argument('--terse', action='store_true',
+                    help='--sentence as a list item without arch, clock and rounds')
     ap.add_argument('--name', action='append', default=[],
                     help='VARIANT=LABEL for --text (defaults: base=7.3 v72=7.2 patched=v4)')
     ap.add_argument('--kernels', help='only these kernels (VARIANT,VARIANT,...)')
@@ -755,7 +769,7 @@ def main():
             print_peers_text(peers, a.baseline, a.name)
             return
         if a.sentence:
-            print_peers_sentence(peers, a.baseline, a.name)
+            print_peers_sentence(peers, a.baseline, a.name, terse=a.terse)
             return
         print_env(peers, False)
         print_peers(peers, a.baseline)
@@ -776,7 +790,7 @@ def main():
         print_text(d, d.cfgs[0], a.name)
         return
     if a.sentence:
-        print_sentence(d, d.cfgs[0], a.name)
+        print_sentence(d, d.cfgs[0], a.name, terse=a.terse)
         return
     print_env(recs, True)
     print_summary(d)

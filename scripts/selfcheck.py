@@ -60,8 +60,8 @@ REPORT = [
     ('v72-small.jsonl', ['full', 'brief', 'headline', 'text']),
     ('sweep-small.jsonl', ['full', 'brief']),
     ('lockstat-small.jsonl', ['lockstat']),
-    ('peers-small.jsonl', ['peers', 'sentence', 'overview']),
-    ('v4-small.jsonl', ['full', 'text', 'sentence', 'overview']),
+    ('peers-small.jsonl', ['peers', 'sentence', 'sentence+terse', 'overview']),
+    ('v4-small.jsonl', ['full', 'text', 'sentence', 'sentence+terse', 'overview']),
 ]
 
 
@@ -185,7 +185,8 @@ def main():
     rep = load('bench-report')
     for records, modes in REPORT:
         for m in modes:
-            args = ([] if m == 'full' else ['--' + m]) + [os.path.join(FX, 'bench', records)]
+            args = ([] if m == 'full' else ['--' + o for o in m.split('+')]) + \
+                [os.path.join(FX, 'bench', records)]
             expect('bench-report %s' % ' '.join(args[:-1] + [records]),
                    os.path.join(FX, 'bench', '%s.%s.md' % (records[:-len('.jsonl')], m)),
                    run_main(rep, args))

@@ -28,9 +28,12 @@
 #   cover-letter/body    cover-letter/body.in with @BASE@, @RESULTS@ (the
 #                        plain-text table of the series' own run and its
 #                        peer benchmarks, bench-report.py --text), @ARM64@
-#                        (each arm64 run in a paragraph, bench-report.py
-#                        --sentence, 4K pages first, a page size's peer run
-#                        after its pipe_bench run) and @MATRIX@ filled in
+#                        (each arm64 run an item of a list under one lead
+#                        naming clock, vCPUs and rounds, bench-report.py
+#                        --sentence --terse, or a paragraph each with
+#                        --sentence when the runs differ in them; 4K pages
+#                        first, a page size's peer run after its pipe_bench
+#                        run) and @MATRIX@ filled in
 #   results/README.md also gets the brief report of each arm64 run,
 #                        results/latest-arm64*.jsonl (make bench ARCH=arm64
 #                        TAG=arm64-...), and the table of each arm64 peer
@@ -182,10 +185,28 @@ arm = sorted(glob.glob(os.path.join(res, 'latest-arm64*.jsonl')))
 arm_peers = sorted(glob.glob(os.path.join(res, 'latest-peers-arm64*.jsonl')))
 arm_all = sorted([(first_rec(f).get('pages', '4K') != '4K', 0, f) for f in arm] +
                  [(first_rec(f).get('pages', '4K') != '4K', 1, f) for f in arm_peers])
-arm_text = '\n\n'.join(report(*(['--peers'] if kind else []), '--sentence',
-                              '--kernels', 'base,patched,v72', f)
-                       for _, kind, f in arm_all) or \
-    '(no arm64 run: make bench ARCH=arm64, see docs/arm64.md)'
+
+
+def run_cond(f):
+    """(clock, vCPUs, rounds) of a run, None if it has several clocks or vCPUs."""
+    recs = [json.loads(l) for l in open(f) if l.strip()]
+    cfgs = {(r['clock'], r['vcpus']) for r in recs}
+    return (*cfgs.pop(), max(r['round'] for r in recs)) if len(cfgs) == 1 else None
+
+
+# Runs under one condition are a list under one lead naming it; else each
+# run is a paragraph that names its own.
+conds = {run_cond(f) for _, _, f in arm_all}
+terse = len(conds) == 1 and None not in conds
+arm_text = ('\n' if terse else '\n\n').join(
+    report(*(['--peers'] if kind else []), '--sentence', *(['--terse'] if terse else []),
+           '--kernels', 'base,patched,v72', f)
+    for _, kind, f in arm_all) or '(no arm64 run: make bench ARCH=arm64, see docs/arm64.md)'
+if terse and arm_all:
+    clock, vcpus, rounds = conds.pop()
+    arm_text = textwrap.fill('arm64 (%s, %s vCPUs, %d rounds; median over cells or tests, '
+                             'lowest-highest):' % (clock, vcpus, rounds), 72,
+                             break_on_hyphens=False) + '\n' + arm_text
 
 lockstat = ''
 if os.path.exists(os.path.join(res, 'latest-lockstat.jsonl')):
