@@ -5,7 +5,8 @@
 #  1. patches/ applies in order to the pristine base (git am -3);
 #  2. scripts/checkpatch.pl --strict is silent on every patch, and so is
 #     "b4 prep --check" (b4's checkpatch run; skipped, saying why, without
-#     b4 >= 0.14);
+#     b4 >= 0.14), and the cover letter b4 writes (b4 send -o) carries
+#     cover-letter/body unchanged (cover-carried.py);
 #  3. every prefix of the series builds (build-only bisect), and "make W=1"
 #     is warning-free at each step on the objects of the kernel C files the
 #     series changes (fs/pipe.o, fs/splice.o; a file under tests/ is
@@ -53,9 +54,13 @@ if ! b4v=$(b4_ok); then
 	skp "b4 prep --check: b4 >= 0.14 not installed (installed: $(b4 --version 2>/dev/null || echo none); scripts/install-deps.sh installs trixie's)"
 else
 	log=$LOGDIR/check-b4.log
-	# One subshell holds the scratch clone's lock from b4 prep to the check.
+	mails=$WORK/check-b4-mails
+	rm -rf "$mails"
+	# One subshell holds the scratch clone's lock from b4 prep to the check
+	# and the emails (b4 send -o: nothing is sent).
 	if ! ( b4_lock; b4src=$("$TOP/scripts/b4-prep.sh" "$src" HEAD) && cd "$b4src" &&
-	       b4 prep -C --check </dev/null ) >"$log" 2>&1; then
+	       b4 prep -C --check </dev/null && echo "b4 send -o:" &&
+	       b4 send -o "$mails" --no-sign </dev/null ) >"$log" 2>&1; then
 		tail -n 20 "$log" >&2; bad "b4 $b4v prep --check did not run (log: $log)"
 	else
 		n=0
@@ -69,6 +74,14 @@ else
 		done < <(b4_check_results "$log")
 		[ "$n" -eq "${#commits[@]}" ] || bad "b4 prep --check reported $n patch(es), the series has ${#commits[@]} (log: $log)"
 		sed -n 's/\x1b\[[0-9;]*m//g; s/^  ● /  /p' "$log" >&2
+		# The cover letter b4 mails is cover-letter/body unchanged (b4 moves
+		# lines that look like trailers out of the last paragraph).
+		if carried=$("$TOP/scripts/cover-carried.py" "$TOP/cover-letter/body" "$mails"/0000-*.eml); then
+			ok "b4 $b4v send -o: the cover letter carries cover-letter/body"
+		else
+			printf '%s\n' "$carried" >&2
+			bad "b4 $b4v send -o: the cover letter does not carry cover-letter/body (emails: $mails)"
+		fi
 	fi
 fi
 

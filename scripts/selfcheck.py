@@ -193,6 +193,17 @@ def main():
     expect('bench-report without records', os.path.join(FX, 'bench', 'empty.expected'),
            run_main(rep, [os.devnull]))
 
+    # cover-carried.py: a cover letter that carries the body, and one in
+    # which b4 moved a trailer-like line out of the last paragraph.
+    cc = load('cover-carried')
+    cov = os.path.join(FX, 'cover')
+    for mail, want in (('carried.eml', 0), ('moved.eml', 1)):
+        got = run_main(cc, [os.path.join(cov, 'body'), os.path.join(cov, mail)], cwd=cov)
+        if got.endswith('exit=%d\n' % want):
+            ok()
+        else:
+            bad('cover-carried.py on %s: want exit %d' % (mail, want), got)
+
     # bench-merge.py: a run's two clocks merged from two files give the
     # same report as the run itself.
     merge = load('bench-merge')
