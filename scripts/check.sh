@@ -61,7 +61,7 @@ else
 	if ! ( b4_lock; b4src=$("$TOP/scripts/b4-prep.sh" "$src" HEAD) && cd "$b4src" &&
 	       b4 prep -C --check </dev/null && echo "b4 send -o:" &&
 	       b4 send -o "$mails" --no-sign </dev/null ) >"$log" 2>&1; then
-		tail -n 20 "$log" >&2; bad "b4 $b4v prep --check did not run (log: $log)"
+		tail -n 20 "$log" >&2; bad "b4 $b4v prep --check or send -o did not run (log: $log)"
 	else
 		n=0
 		while read -r flag what; do
