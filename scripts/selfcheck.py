@@ -204,6 +204,19 @@ def main():
         else:
             bad('cover-carried.py on %s: want exit %d' % (mail, want), got)
 
+    # tool-tags.py: the tags of a tool-assisted series (Assisted-by, no
+    # Signed-off-by) in commits and patches, and the sender's sign-off in
+    # the emails written for sending.
+    tags = load('tool-tags')
+    tfx = os.path.join(FX, 'tags')
+    for name, args in (
+            ('commits', ['commits', 'commits.log']),
+            ('patches', ['patches', 'cover.patch', 'good.patch', 'signed.patch']),
+            ('signed', ['signed', '--sender', 'Jane Developer <jane@example.org>'] +
+             sorted(f for f in os.listdir(tfx) if f.endswith('.eml'))),
+            ('usage', ['signed', 'good.eml'])):
+        expect('tool-tags %s' % name, os.path.join(tfx, name + '.expected'), run_main(tags, args, cwd=tfx))
+
     # bench-merge.py: a run's two clocks merged from two files give the
     # same report as the run itself.
     merge = load('bench-merge')
