@@ -7,7 +7,8 @@
 # and text come from cover-letter/subject and cover-letter/body (the results
 # tables in it are produced by scripts/update-docs.sh, never typed).
 # EXPORT_DIR=DIR writes the files there instead of patches/ (send-dry.sh
-# compares that export with what b4 writes).
+# compares that export with what b4 writes). It refuses a commit that
+# carries a Signed-off-by or lacks an Assisted-by line (tool-tags.py).
 source "$(dirname "$0")/lib.sh"
 STEP="export"
 src=${EXPORT_SRC:-$TOP/linux}
@@ -15,6 +16,13 @@ src=${EXPORT_SRC:-$TOP/linux}
 [ -z "$(git -C "$src" status --porcelain)" ] || die "linux/ has uncommitted changes: commit them first"
 n=$(git -C "$src" rev-list --count "$BASE_TAG"..HEAD)
 [ "$n" -gt 0 ] || die "no commits on top of $BASE_TAG in linux/"
+# Each commit carries an Assisted-by line and no Signed-off-by: a tool
+# certifies no DCO (Documentation/process/coding-assistants.rst); the
+# sender signs the emails (make send-dry SIGNOFF=yes).
+if ! tags=$(git -C "$src" log -z --reverse --format='%h %s%n%B' "$BASE_TAG"..HEAD | "$TOP/scripts/tool-tags.py" commits -); then
+	grep '^FAIL ' <<<"$tags" | sed 's/^FAIL /  /' >&2
+	die "refusing to export: every commit needs an Assisted-by line (Assisted-by: LLM [TOOL1] [TOOL2]) and no Signed-off-by (Documentation/process/coding-assistants.rst; the sender signs the emails: make send-dry SIGNOFF=yes)"
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 reroll=$(cat "$TOP/cover-letter/version" 2>/dev/null || echo 1)
