@@ -18,7 +18,7 @@ KNOWN_SETTINGS := \
     TAG BENCH_ARGS PLOTS GRID_W GRID_R GRID_SIZE EXTRA_CELLS EXTRA_SIZES PP_SIZES \
     SUITE PEERS_SECONDS PERF_LOOPS HACKBENCH_LOOPS PIPELINE_MIB \
     STUDY_VCPUS ARCHS SOAK SOAK_SECONDS SOAK_IMAGE FRESH_KEEP FRESH_ROOT FRESH_SUITE \
-    EXPORT_DIR EXPORT_SRC SEND_DIR B4_NAME B4_EMAIL \
+    EXPORT_DIR EXPORT_SRC SEND_DIR B4_NAME B4_EMAIL SIGNOFF \
     HW_CONFIG HW_DEBIAN_FLAVOUR HW_DEBUG_INFO HW_FRAGMENTS HW_JOBS HW_KUNIT \
     HW_LOCALVERSION \
     PIPEPOOL_CACHE PIPEPOOL_SUITES PIPEPOOL_PKG_VERSION PIPEPOOL_B4_SUITES \
@@ -43,7 +43,8 @@ help:
 	@echo "make export   regenerate patches/ from linux/"
 	@echo "make check    patches apply, checkpatch --strict, b4 prep --check, per-patch build, W=1, sparse, coccinelle"
 	@echo "make selfcheck  the harness's own tests: parsers and reports on recorded fixtures, shellcheck, pyflakes (seconds, no root)"
-	@echo "make send-dry b4: linux/'s series as emails in work/send-dry/ (To/Cc from get_maintainer.pl), nothing sent; git am check"
+	@echo "make send-dry SIGNOFF=yes  b4: linux/'s series as emails in work/send-dry/, From: and signed off by you (git config user.name/email"
+	@echo "              or B4_NAME/B4_EMAIL), who certify the DCO; To/Cc from get_maintainer.pl; nothing sent; refuses without SIGNOFF=yes"
 	@echo "make hw-package  Debian packages of the kernel (bindeb-pkg, distro config HW_CONFIG) + pipe kselftest tarball for real hardware"
 	@echo "                 (VARIANT=patched|base, ARCH=x86_64|arm64; hw-kernel, hw-selftests, hw-config: one part)"
 	@echo "make clean    remove build/ and work/ (keeps linux/ and the download cache)"

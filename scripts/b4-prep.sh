@@ -6,8 +6,16 @@
 # clone's path. REPO itself is left alone. In the clone:
 #   - branch pipe-pool at REV, enrolled with "b4 prep -e" on a branch at
 #     "base" (cover strategy branch-description: the commits stay REV's);
-#   - a dummy identity (B4_NAME, B4_EMAIL; default: the author of REV) and
+#   - the identity B4_NAME, B4_EMAIL (default: the author of REV) and
 #     sendemail.smtpserver=/bin/false, so that nothing can be sent from it;
+#   - with SIGNOFF=yes (send-dry.sh, once the sender has asked for it), each
+#     commit of the clone's pipe-pool rewritten with the sender as its
+#     author and the sender's Signed-off-by appended to its trailers (after
+#     the Assisted-by line): the tool is no author and adds no sign-off
+#     (coding-assistants.rst), so the human who certifies the DCO for the
+#     patch sends it as its author. Tree, dates and the rest of the message
+#     stay REV's. Without SIGNOFF=yes the commits stay REV's, unsigned, and
+#     b4's checkpatch runs with --no-signoff;
 #   - the cover letter: cover-letter/subject and cover-letter/body, set with
 #     "b4 prep --edit-cover" (EDITOR copies the file in; "#" lines escaped
 #     as ">#", which b4 turns back into "#");
@@ -64,6 +72,29 @@ git config b4.prep-cover-strategy branch-description
 git config diff.algorithm histogram
 git config diff.renames false
 git config core.abbrev 12
+# b4 prep --check's checkpatch: b4's own default command, and --no-signoff
+# while the commits carry no sign-off (the tool adds none).
+ppcmd="$s/scripts/checkpatch.pl -q --terse --no-summary --mailback --showfile"
+[ "${SIGNOFF:-}" = yes ] || ppcmd+=" --no-signoff"
+git config b4.prep-perpatch-check-cmd "$ppcmd"
+
+if [ "${SIGNOFF:-}" = yes ]; then
+	# The sender signs each patch and takes its authorship: new commits
+	# with REV's trees, dates and messages, the sender's Signed-off-by
+	# appended to the trailers.
+	parent=$(git rev-parse "$BASE_TAG")
+	for c in $(git rev-list --reverse "$BASE_TAG..$want"); do
+		grep -qi '^Signed-off-by:' <<<"$(git log -1 --format=%B "$c")" &&
+			die "$(git log -1 --format='%h %s' "$c") carries a Signed-off-by already (make export refuses such commits)"
+		parent=$(git log -1 --format=%B "$c" |
+			git interpret-trailers --trailer "Signed-off-by: $name <$email>" |
+			GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_AUTHOR_DATE=$(git log -1 --format=%aD "$c") \
+			GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email GIT_COMMITTER_DATE=$(git log -1 --format=%cD "$c") \
+			git commit-tree "$(git rev-parse "$c^{tree}")" -p "$parent")
+	done
+	git reset -q --hard "$parent"
+	msg "signed: $(git rev-list --count "$BASE_TAG..HEAD") commit(s) authored and signed off by $name <$email>"
+fi
 
 b4 prep -e b4-base </dev/null >>"$log" 2>&1 || { tail -n 20 "$log" >&2; die "b4 prep -e failed (log: $log)"; }
 reroll=$(cat "$TOP/cover-letter/version" 2>/dev/null || echo 1)

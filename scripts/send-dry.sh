@@ -13,9 +13,35 @@
 #      directory): the same cover-letter subject, the cover-letter/body text
 #      unchanged in both cover letters (cover-carried.py), the same patches
 #      (git patch-id --stable).
+#   3. every email is From: the sender and signed off by the sender alone,
+#      after the Assisted-by line (tool-tags.py signed), and
+#      scripts/checkpatch.pl --strict (the base tree's, without
+#      --no-signoff) prints nothing on any patch email.
 # cover-letter/body is regenerated from results/ first (update-docs.sh).
+#
+# The commits carry Assisted-by and no Signed-off-by (a tool certifies no
+# DCO: Documentation/process/coding-assistants.rst). The emails are signed
+# only when the sender asks for it with SIGNOFF=yes: each patch is then
+# From: the sender and carries the sender's Signed-off-by, the identity of
+# B4_NAME and B4_EMAIL, else of "git config user.name" and "user.email"
+# (docs/sending.md says what the sender certifies). Without SIGNOFF=yes it
+# refuses.
 source "$(dirname "$0")/lib.sh"
 STEP=send-dry
+dco="Documentation/process/submitting-patches.rst, section \"Sign your work - the Developer's Certificate of Origin\""
+if [ "${SIGNOFF:-}" != yes ]; then
+	die "refusing to write emails without a sign-off. The commits carry Assisted-by and no Signed-off-by: a tool cannot certify the Developer's Certificate of Origin, only the human who sends the series can (Documentation/process/coding-assistants.rst). Read the DCO in linux/$dco and docs/sending.md; if you can certify it for every patch, run \"make send-dry SIGNOFF=yes\": the emails are then From: you and signed off by you, as git config user.name/user.email (or B4_NAME/B4_EMAIL) say."
+fi
+sender_name=${B4_NAME:-$(git -C "$TOP" config user.name || true)}
+sender_email=${B4_EMAIL:-$(git -C "$TOP" config user.email || true)}
+[ -n "$sender_name" ] && [ -n "$sender_email" ] ||
+	die "SIGNOFF=yes needs the sender's identity: git config user.name and user.email, or B4_NAME and B4_EMAIL"
+case "$sender_email" in
+*noreply*|*no-reply*) die "SIGNOFF=yes: $sender_name <$sender_email> is a no-reply address, not a person a maintainer can reach; sign with your own identity (B4_NAME, B4_EMAIL or git config user.name/user.email): $dco" ;;
+esac
+sender="$sender_name <$sender_email>"
+export B4_NAME=$sender_name B4_EMAIL=$sender_email SIGNOFF=yes
+msg "signing as $sender (SIGNOFF=yes: the sender certifies the DCO, $dco)"
 export PATH=/usr/bin:$PATH
 src=$TOP/linux
 branch=pipe-pool
@@ -111,6 +137,24 @@ for m, f in zip(mails[1:], files[1:]):
     check(subject(m) == subject(f), 'subject: %s' % subject(m))
 sys.exit(0 if ok else 1)
 PY
+# 3. Signed by the sender alone, and checkpatch (with its sign-off checks)
+# silent on each patch.
+if "$TOP/scripts/tool-tags.py" signed --sender "$sender" "${mails[@]}" >"$LOGDIR/send-dry-tags.log" 2>&1; then
+	msg "ok: ${#mails[@]} email(s) From: $sender, each patch with its Assisted-by line and one Signed-off-by, the sender's, last"
+else
+	grep -v '^PASS ' "$LOGDIR/send-dry-tags.log" | sed 's/^/[send-dry] /' >&2 || true
+	msg "FAIL: the emails are not signed by the sender alone (log: $LOGDIR/send-dry-tags.log)"; fail=1
+fi
+cpfail=0
+for m in "${patches[@]}"; do
+	out_cp=$(perl "$src/scripts/checkpatch.pl" --strict -q "$m" 2>&1) || true
+	if [ -n "$out_cp" ]; then
+		printf '%s\n' "$out_cp" | sed 's/^/[send-dry]   /' >&2
+		msg "FAIL: checkpatch --strict on $(basename "$m")"; cpfail=1
+	fi
+done
+[ "$cpfail" -eq 0 ] && msg "ok: checkpatch --strict (sign-off checks included) silent on ${#patches[@]} patch email(s)"
+[ "$cpfail" -eq 0 ] || fail=1
 carried=$("$TOP/scripts/cover-carried.py" "$TOP/cover-letter/body" "${mails[0]}" "$exp"/0000-*.patch) || fail=1
 printf '%s\n' "$carried" | sed 's/^/[send-dry] /' >&2
 
