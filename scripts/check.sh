@@ -3,7 +3,9 @@
 #
 # check.sh: the series' quality gates.
 #  1. patches/ applies in order to the pristine base (git am -3);
-#  2. scripts/checkpatch.pl --strict is silent on every patch, and so is
+#  2. every patch carries an Assisted-by line and no Signed-off-by
+#     (tool-tags.py: a tool certifies no DCO, coding-assistants.rst);
+#     scripts/checkpatch.pl --strict --no-signoff is silent on every patch, and so is
 #     "b4 prep --check" (b4's checkpatch run; skipped, saying why, without
 #     b4 >= 0.14), and the cover letter b4 writes (b4 send -o) carries
 #     cover-letter/body unchanged (cover-carried.py);
@@ -47,6 +49,26 @@ for p in "$TOP"/patches/0*.patch; do
 		cat "$log" >&2; bad "checkpatch --strict $(basename "$p") (log: $log)"
 	fi
 done
+
+# Every patch is tool-assisted: an Assisted-by line and no Signed-off-by
+# (coding-assistants.rst; the sender signs the emails, send-dry.sh).
+pfiles=()
+for p in "$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
+	case "$(basename "$p")" in 0000-*) ;; *) [ -e "$p" ] && pfiles+=("$p") ;; esac
+done
+if [ ${#pfiles[@]} -eq 0 ]; then
+	bad "no patches in patches/"
+else
+	tags=$("$TOP/scripts/tool-tags.py" patches "${pfiles[@]}" 2>&1) || true
+	while read -r flag what; do
+		case "$flag" in
+		PASS) ok "Assisted-by, no Signed-off-by: ${what#"$TOP"/}" ;;
+		FAIL) bad "Assisted-by, no Signed-off-by: ${what#"$TOP"/}" ;;
+		esac
+	done <<<"$tags"
+	[ "$(grep -cE '^(PASS|FAIL) ' <<<"$tags")" -eq ${#pfiles[@]} ] ||
+		{ printf '%s\n' "$tags" | tail -n 5 >&2; bad "tool-tags.py reported on $(grep -cE '^(PASS|FAIL) ' <<<"$tags") of ${#pfiles[@]} patch file(s)"; }
+fi
 
 # b4 prep --check, as a maintainer's b4 runs it (checkpatch per patch, b4's
 # own options), on the same series prepared with b4 (b4-prep.sh).
