@@ -9,6 +9,10 @@
 #     "b4 prep --check" (b4's checkpatch run; skipped, saying why, without
 #     b4 >= 0.14), and the cover letter b4 writes (b4 send -o) carries
 #     cover-letter/body unchanged (cover-carried.py);
+#     no Debian patch of the base's source package touches a file the
+#     series touches (check-base.sh: the series then applies to the
+#     upstream release; skipped, saying why, when the deb-src index or the
+#     debian tarball cannot be had);
 #  3. every prefix of the series builds (build-only bisect), and "make W=1"
 #     is warning-free at each step on the objects of the kernel C files the
 #     series changes (fs/pipe.o, fs/splice.o; a file under tests/ is
@@ -69,6 +73,20 @@ else
 	[ "$(grep -cE '^(PASS|FAIL) ' <<<"$tags")" -eq ${#pfiles[@]} ] ||
 		{ printf '%s\n' "$tags" | tail -n 5 >&2; bad "tool-tags.py reported on $(grep -cE '^(PASS|FAIL) ' <<<"$tags") of ${#pfiles[@]} patch file(s)"; }
 fi
+
+# The base: no Debian patch touches a file the series touches, so the
+# series applies to the upstream release (check-base.sh; skipped, saying
+# why, when the deb-src index or the debian tarball cannot be had).
+log=$LOGDIR/check-base-gate.log
+rc=0
+"$TOP/scripts/check-base.sh" >"$log" 2>&1 || rc=$?
+res=$(grep -E '^(PASS|FAIL|SKIP) ' "$log" | tail -n 1 || true)
+case "$rc:${res%% *}" in
+0:PASS) ok "base: ${res#PASS }" ;;
+3:SKIP) skp "base: ${res#SKIP } (check-base.sh)" ;;
+1:FAIL) grep '^TOUCH ' "$log" >&2 || true; bad "base: ${res#FAIL } (log: $log)" ;;
+*) tail -n 5 "$log" >&2; bad "base: check-base.sh failed (log: $log)" ;;
+esac
 
 # b4 prep --check, as a maintainer's b4 runs it (checkpatch per patch, b4's
 # own options), on the same series prepared with b4 (b4-prep.sh).

@@ -75,6 +75,8 @@ grep                                 grep                    all
 find                                 findutils               all
 xargs                                findutils               all
 tar                                  tar                     all
+# check-base.sh: apt's downloader (the debian tarball, hash-checked)
+/usr/lib/apt/apt-helper              apt                     all
 gzip                                 gzip                    all
 flock                                util-linux              all
 mount                                mount                   fresh

@@ -217,6 +217,15 @@ def main():
             ('usage', ['signed', 'good.eml'])):
         expect('tool-tags %s' % name, os.path.join(tfx, name + '.expected'), run_main(tags, args, cwd=tfx))
 
+    # debian-patches.py: the Debian patches that touch a file the series
+    # touches (git and quilt -p0 styles, comments and options in the
+    # series file, "---" lines of a description), none, a missing patch.
+    deb = load('debian-patches')
+    dfx = os.path.join(FX, 'debian')
+    for name in ('touch', 'clean', 'missing'):
+        expect('debian-patches %s' % name, os.path.join(dfx, name + '.expected'),
+               run_main(deb, [os.path.join(name, 'debian'), 'series.patch'], cwd=dfx))
+
     # bench-merge.py: a run's two clocks merged from two files give the
     # same report as the run itself.
     merge = load('bench-merge')
