@@ -16,6 +16,9 @@
 #     patch sends it as its author. Tree, dates and the rest of the message
 #     stay REV's. Without SIGNOFF=yes the commits stay REV's, unsigned, and
 #     b4's checkpatch runs with --no-signoff;
+#   - b4's cover letter template without the "base-commit:" line: the base
+#     tag names Debian's unpacked tree, which no one else has (the cover
+#     letter says which upstream release the series applies to);
 #   - the cover letter: cover-letter/subject and cover-letter/body, set with
 #     "b4 prep --edit-cover" (EDITOR copies the file in; "#" lines escaped
 #     as ">#", which b4 turns back into "#");
@@ -77,6 +80,11 @@ git config core.abbrev 12
 ppcmd="$s/scripts/checkpatch.pl -q --terse --no-summary --mailback --showfile"
 [ "${SIGNOFF:-}" = yes ] || ppcmd+=" --no-signoff"
 git config b4.prep-perpatch-check-cmd "$ppcmd"
+# b4's cover letter as b4 writes it by default, without "base-commit:".
+tpl=$WORK/b4/cover-template
+printf '%s\n' '${cover}' '' '---' '${shortlog}' '' '${diffstat}' '---' \
+	'change-id: ${change_id}' '${prerequisites}' 'Best regards,' '-- ' '${signature}' >"$tpl"
+git config b4.prep-cover-template "$tpl"
 
 if [ "${SIGNOFF:-}" = yes ]; then
 	# The sender signs each patch and takes its authorship: new commits

@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # export.sh: regenerate patches/ from the commits of linux/ since tag "base",
-# reproducibly (--zero-commit, --no-signature, --base, fixed numbering): an
-# unchanged branch exports to byte-identical files. The cover letter's subject
-# and text come from cover-letter/subject and cover-letter/body (the results
-# tables in it are produced by scripts/update-docs.sh, never typed).
+# reproducibly (--zero-commit, --no-signature, fixed numbering): an
+# unchanged branch exports to byte-identical files. No "base-commit:": tag
+# "base" is Debian's unpacked tree, which no one else has; the cover letter
+# names the upstream release the series applies to (check-base.sh). The
+# cover letter's subject and text come from cover-letter/subject and
+# cover-letter/body (the results tables in it are produced by
+# scripts/update-docs.sh, never typed).
 # EXPORT_DIR=DIR writes the files there instead of patches/ (send-dry.sh
 # compares that export with what b4 writes). It refuses a commit that
 # carries a Signed-off-by or lacks an Assisted-by line (tool-tags.py).
@@ -31,7 +34,7 @@ vopt=()
 # The cover letter's From: the series' author (as b4-prep.sh's sender), not
 # whoever runs the export, so that the export does not depend on the machine.
 GIT_COMMITTER_NAME=$(git -C "$src" log -1 --format=%an) GIT_COMMITTER_EMAIL=$(git -C "$src" log -1 --format=%ae) \
-git -C "$src" -c core.abbrev=12 -c diff.algorithm=histogram format-patch -q --zero-commit --no-signature --base="$BASE_TAG" \
+git -C "$src" -c core.abbrev=12 -c diff.algorithm=histogram format-patch -q --zero-commit --no-signature \
 	--cover-letter --numbered --no-renames "${vopt[@]}" -o "$tmp" "$BASE_TAG"..HEAD
 cover=$(ls "$tmp"/*0000-cover-letter.patch)
 last_date=$(git -C "$src" log -1 --format=%aD)

@@ -80,8 +80,29 @@ kver = kver_of(ver)
 core = ('Linux %s as Debian ships it: package %s, version %s (%s), '
         'unpacked into git as is (only the Debian packaging block of the '
         'top-level .gitignore dropped).' % (kver, pkg, ver, suite))
-base = textwrap.fill(core + ' The base-commit below names that unpacked '
-                     'tree, not an upstream commit.', 72)
+made = ('Made and tested on Linux %s as Debian ships it (package %s, '
+        'version %s, %s), which is upstream v%s with the patches of '
+        "Debian's source package linux applied." % (kver, pkg, ver, suite, kver))
+# What check-base.sh found (make check): whether a Debian patch touches a
+# file the series touches. No base-commit: the tree Debian ships is no
+# upstream commit.
+res_file = os.path.join(os.path.dirname(env_file), 'check-base-%s.result' % ver)
+state, src = 'unchecked', ''
+if os.path.exists(res_file):
+    lines = open(res_file).read().split('\n')
+    state, src = lines[0], lines[1] if len(lines) > 1 else ''
+if state == 'none':
+    base = ('Applies to v%s. %s None of those patches (%s) touches a file '
+            'this series touches, so the index lines name v%s\'s blobs.'
+            % (kver, made, src, kver))
+elif state == 'touch':
+    base = ('Made for v%s, but not checked to apply there. %s Some of those '
+            'patches (%s) touch files this series touches.' % (kver, made, src))
+else:
+    base = ('Meant to apply to v%s. %s Whether any of those patches touches a '
+            'file this series touches could not be checked (the Debian '
+            'source was not available), so that is not proven.' % (kver, made))
+base = textwrap.fill(base, 72, break_on_hyphens=False)
 
 
 def report(*args):
