@@ -273,7 +273,9 @@ if os.path.exists(os.path.join(res, 'splice-recycle', 'with-patch8.out')):
 
 # The cover letter: plain text as LKML reads it, one results table.
 body = open(os.path.join(top, 'cover-letter', 'body.in')).read()
-body = body.replace('@BASE@', base).replace('@RESULTS@', text).replace('@MATRIX@', matrix)
+# The cover letter's matrix rows, folded to 80 columns as a mail client shows them.
+matrix_text = '\n'.join(textwrap.fill(r, 80, subsequent_indent='  ', break_on_hyphens=False) for r in rows)
+body = body.replace('@BASE@', base).replace('@RESULTS@', text).replace('@MATRIX@', matrix_text)
 body = body.replace('@SPLICE@', splice).replace('@ARM64@', arm_text)
 open(os.path.join(top, 'cover-letter', 'body'), 'w').write(body)
 
