@@ -85,7 +85,7 @@ if [ ! -f "$dir/debian/patches/series" ]; then
 		if "$helper" -o APT::Sandbox::User=root download-file "$u" "$dir/$name.part" "$hash" >>"$log" 2>&1; then
 			mv "$dir/$name.part" "$dir/$name"
 		elif [ "$kind" = debian ]; then
-			skip "the mirror does not serve $name, listed in the deb-src index: $(grep -m1 -E '^E: ' "$log" || tail -n 1 "$log")"
+			skip "the mirror does not serve $name, listed in the deb-src index: $(grep -m1 -oE "[0-9]{3} +[A-Z][a-z]+( [A-Z][a-z]+)*" "$log" || echo "download failed") (log: $log)"
 		else
 			msg "not kept: $name (the mirror does not serve it; log: $log)"
 		fi
