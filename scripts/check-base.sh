@@ -55,13 +55,8 @@ if [ ! -f "$dir/debian/patches/series" ]; then
 	[ -n "$uri" ] || skip "no Debian mirror URI in /etc/apt/sources*: the deb-src index cannot be reached"
 	suites=${PIPEPOOL_SUITES:-sid forky trixie-backports experimental}
 	apt_dir=$CACHE/apt-src
-	mkdir -p "$apt_dir/lists/partial"
-	: >"$apt_dir/sources.list"
-	for s in $suites; do
-		echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $s main" >>"$apt_dir/sources.list"
-	done
-	APT=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o "Dir::Etc::sourceparts=-"
-	     -o "Dir::State::Lists=$apt_dir/lists" -o "APT::Sandbox::User=root")
+	# shellcheck disable=SC2086 # $suites is a list of words
+	private_apt "$apt_dir" deb-src "$uri" $suites
 	log=$LOGDIR/check-base.log
 	msg "apt update of the deb-src index of suites: $suites (mirror $uri)"
 	apt-get "${APT[@]}" --error-on=any update >"$log" 2>&1 ||

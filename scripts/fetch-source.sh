@@ -35,14 +35,9 @@ fi
 uri=$(debian_mirror_uri)
 [ -n "$uri" ] || die "no Debian mirror URI found in /etc/apt/sources*"
 apt_dir=$CACHE/apt
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/debs"
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-: >"$apt_dir/sources.list"
-for s in $suites; do
-	echo "deb [signed-by=$keyring] $uri $s main" >>"$apt_dir/sources.list"
-done
-APT=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o "Dir::Etc::sourceparts=-"
-     -o "Dir::State::Lists=$apt_dir/lists" -o "APT::Sandbox::User=root")
+mkdir -p "$apt_dir/debs"
+# shellcheck disable=SC2086 # $suites is a list of words
+private_apt "$apt_dir" deb "$uri" $suites
 log=$LOGDIR/fetch-$series.log
 msg "apt update of suites: $suites (mirror $uri)"
 apt-get "${APT[@]}" update >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "apt-get update failed (log: $log)"; }

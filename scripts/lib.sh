@@ -244,6 +244,22 @@ for line in open(sys.argv[1], errors='replace'):
 PY
 }
 
+# private_apt DIR TYPE URI SUITE...: write DIR/sources.list, one line
+# "TYPE [signed-by=Debian's keyring] URI SUITE main" per SUITE (TYPE deb or
+# deb-src), and set APT to the apt-get options that read it, with
+# DIR/lists, instead of the machine's own sources.
+private_apt() {
+	local dir=$1 type=$2 uri=$3 s
+	shift 3
+	mkdir -p "$dir/lists/partial"
+	: >"$dir/sources.list"
+	for s in "$@"; do
+		echo "$type [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $s main" >>"$dir/sources.list"
+	done
+	APT=(-o "Dir::Etc::sourcelist=$dir/sources.list" -o "Dir::Etc::sourceparts=-"
+	     -o "Dir::State::Lists=$dir/lists" -o "APT::Sandbox::User=root")
+}
+
 # foreign_apt DARCH LOG: apt's own client for Debian architecture DARCH,
 # without touching the machine's apt setup (no dpkg --add-architecture): a
 # private sources file and lists under $CACHE/apt-DARCH naming only DARCH,
