@@ -257,7 +257,7 @@ build_selftests() {
 	[ -s "$tarball" ] || die "gen_tar made no $tarball (log: $slog)"
 	# Each program is a static binary for ARCH.
 	local want=$ARCH_FILE_MACHINE
-	for b in "$sdir/install/pipe/pipe_pool_test" "$sdir/install/pipe/pipe_bench"; do
+	for b in "$sdir/install/pipe/pipe_buffers" "$sdir/install/pipe/pipe_bench"; do
 		file -b "$b" | grep -q "$want.*statically linked\|$want.*static-pie linked" ||
 			die "$(basename "$b") is not a static $arch binary: $(file -b "$b")"
 	done

@@ -66,7 +66,7 @@ if arch_is_host && [ "$HOST" = 1 ]; then
 	hout=$LOGDIR/host-$variant.out
 	# Through a pipe: the runner reopens /dev/stdout for the tests' output,
 	# which keeps its order only when stdout is a pipe, not a file.
-	( cd "$kst" && ./run_kselftest.sh -t pipe:pipe_pool_test ) 2>&1 | cat >"$hout" || true
+	( cd "$kst" && ./run_kselftest.sh -t pipe:pipe_buffers ) 2>&1 | cat >"$hout" || true
 	grep -q '^ok\|^not ok' "$hout" && outs+=("$hout")
 	msg "host kernel $(uname -r): $(python3 "$TOP/scripts/tap-count.py" "$hout" | tail -1)"
 fi
@@ -120,9 +120,7 @@ for fl in "${flavors[@]}"; do
 		"$TOP/scripts/run-guest.sh" "$img" "$initrd" "$name"
 	fi
 	outs+=("$LOGDIR/$name.out" "$LOGDIR/$name.console.log")
-	# What memcg.idle_footprint measured (docs/arm64.md).
-	fp=$(sed -n 's/.*[^0-9]\([0-9][0-9]*\) bytes per idle pipe.*/\1/p' "$LOGDIR/$name.out" | tail -1)
-	msg "$name: kernel $((t2 - t1))s (with any wait for the build lock), guest $(( $(date +%s) - t2 ))s, idle footprint ${fp:-?} bytes per pipe," \
+	msg "$name: kernel $((t2 - t1))s (with any wait for the build lock), guest $(( $(date +%s) - t2 ))s," \
 	    "$(python3 "$TOP/scripts/tap-count.py" "$LOGDIR/$name.out" "$LOGDIR/$name.console.log" | tail -1)"
 	# The series' KUnit suite ran at boot; its KTAP is on the console.
 	if grep -q '^CONFIG_PIPE_KUNIT_TEST=y' "$img.config"; then
@@ -142,7 +140,7 @@ msg "done in $(( $(date +%s) - t0 ))s"
 		[ -f "$con" ] || con=
 		c=$(python3 "$TOP/scripts/tap-count.py" "$o" $con | tail -1)
 		case "$n" in
-		host-*) d="build machine's own kernel $(uname -r), pipe_pool_test" ;;
+		host-*) d="build machine's own kernel $(uname -r), pipe_buffers" ;;
 		*-debug-*) d="Linux $k guest, debug.config (KASAN, PROVE_LOCKING, DEBUG_VM, DEBUG_ATOMIC_SLEEP)"
 			[ "$SOAK" = 1 ] && d="$d, then the soak for ${soak_secs}s" ;;
 		*-kcsan-*) d="Linux $k guest, kcsan.config (KCSAN, no data race reported in pipe code)" ;;
