@@ -3,8 +3,12 @@
 #
 # apply-series.sh VARIANT: bring the source tree of VARIANT to its commit.
 #   base     Linux KVER_SERIES (the unpacked Debian tree), nothing applied
-#   patched  base + patches/ (in patches/series order) with git am -3
-#   patched-N  base + the first N patches
+#   patched  base + the pipe_bench series + the pool series (patches/NAME/
+#            in patches/NAME/series order, SERIES_NAMES order) with git am -3
+#   patched-N  base + the pipe_bench series + the first N pool patches (the
+#            ablation benchmark is about the kernel patches)
+#   only-NAME  base + series NAME alone (pool or pipe_bench: check.sh's
+#            per-patch builds of each series on its own base)
 #   vXY      Linux X.Y (v72: Debian's linux-source-7.2), nothing applied: an
 #            older reference for the benchmark
 # The variants of KVER_SERIES share one git worktree of its base repository
@@ -17,27 +21,26 @@
 # and the resulting commit.
 source "$(dirname "$0")/lib.sh"
 STEP=apply-series
-variant=${1:?usage: apply-series.sh base|patched|patched-N|vXY}
+variant=${1:?usage: apply-series.sh base|patched|patched-N|only-NAME|vXY}
 series=$(variant_series "$variant")
 "$TOP/scripts/prepare-tree.sh" "$series"
 repo=$WORK/base-$series
 tree=$(tree_dir "$variant")
 
+patches=()
 case "$variant" in
-base)	patches=() ;;
+base|v[0-9][0-9]*) ;;
 patched|patched-[0-9]*)
-	# patched-N: the first N patches of the series only.
-	max=${variant#patched-}; [ "$max" = patched ] && max=9999
-	patches=()
-	if [ -f "$TOP/patches/series" ]; then
-		while read -r p; do
-			case "$p" in ''|'#'*) continue ;; esac
-			[ -f "$TOP/patches/$p" ] || die "patches/series names a missing file: $p"
-			[ ${#patches[@]} -lt "$max" ] && patches+=("$TOP/patches/$p")
-		done <"$TOP/patches/series"
-	fi ;;
-v[0-9][0-9]*)
-	patches=() ;;
+	# patched-N: every series before the pool series whole, then the
+	# first N patches of the pool series.
+	max=${variant#patched-}; [ "$max" = patched ] && max=
+	for s in $SERIES_NAMES; do
+		if [ "$s" = pool ]; then series_patches "$s" ${max:+"$max"}; else series_patches "$s"; fi
+		patches+=("${PATCHES[@]}")
+	done ;;
+only-*)
+	series_patches "${variant#only-}"
+	patches=("${PATCHES[@]}") ;;
 *)	die "unknown variant: $variant" ;;
 esac
 
@@ -87,7 +90,7 @@ for p in "${patches[@]}"; do
 	if ! git am -q -3 --keep-cr "$p" >"$log" 2>&1; then
 		git am --abort >/dev/null 2>&1 || true
 		tail -n 15 "$log" >&2
-		die "patch does not apply: $(basename "$p") (log: $log)"
+		die "patch does not apply: ${p#"$TOP"/} (log: $log)"
 	fi
 done
 echo "$want $(git rev-parse HEAD)" >.pipepool-series

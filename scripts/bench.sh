@@ -121,9 +121,9 @@ done
 kst=$("$TOP/scripts/build-selftests.sh" patched)
 # (The help text, from the binary itself: it may be another arch's.)
 pbhelp=$(strings "$kst/pipe/pipe_bench")
-grep -q -- --cells <<<"$pbhelp" || die "pipe_bench has no --cells: patches/ lacks the pipe_bench patch"
+grep -q -- --cells <<<"$pbhelp" || die "pipe_bench has no --cells: patches/pipe_bench/ lacks the pipe_bench patch"
 [ -z "$pp_sizes" ] || grep -q -- 'pp\[:SZ\]' <<<"$pbhelp" ||
-	die "pipe_bench has no ping-pong cells: patches/ lacks that patch (or set PP_SIZES=)"
+	die "pipe_bench has no ping-pong cells: patches/pipe_bench/ lacks that patch (or set PP_SIZES=)"
 # The Debian package each kernel's source came from, for its records.
 declare -A kpkg kpkgver
 for k in $kernels; do

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check-base.sh: does any of Debian's patches touch a file the series
-# touches? linux-source-$KVER_SERIES is the upstream release with the
+# (both series, patches/*/) touch? linux-source-$KVER_SERIES is the upstream release with the
 # patches of debian/patches/series of Debian's source package "linux"
 # applied (and no debian/ directory). When none of them touches a file the
 # series touches, those files are the upstream release's, and so are the
@@ -42,11 +42,13 @@ fi
 result=$CACHE/check-base-$ver.result
 skip() { echo "SKIP $*"; printf 'skip\n%s\n' "$*" >"$result"; exit 3; }
 
+# The files both series touch (patches/NAME/series of every series).
 patches=()
-for p in "$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch; do
-	case "$(basename "$p")" in 0000-*) ;; *) [ -e "$p" ] && patches+=("$p") ;; esac
+for s in $SERIES_NAMES; do
+	series_patches "$s"
+	patches+=("${PATCHES[@]}")
 done
-[ ${#patches[@]} -gt 0 ] || die "no patches in patches/"
+[ ${#patches[@]} -gt 0 ] || die "no patches in patches/*/series"
 
 dir=$CACHE/debian-src/$pkg-$ver
 mkdir -p "$dir"

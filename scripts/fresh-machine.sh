@@ -20,7 +20,7 @@
 # (the lock file is bind-mounted into the root), so they never run beside
 # another kernel build of this machine.
 #
-# Passed through to make test when set: CHECK HOST DEBUG KCSAN ARCH PAGES
+# Passed through to make test when set: CHECK HOST DEBUG KCSAN SOAK ARCH PAGES
 # KVER_SERIES VARIANT SELFTESTS KUNIT PIPEPOOL_SUITES PIPEPOOL_B4_SUITES,
 # e.g. "make fresh-machine CHECK=0 HOST=0 DEBUG=0 KCSAN=0" for a quick run.
 # FRESH_KEEP=1 reuses an existing root (debootstrap and the package
@@ -104,7 +104,7 @@ mnt --bind -o ro "$TOP" "$root/mnt/origin"
 # ones passed through.
 envs=(HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8
       TERM=dumb DEBIAN_FRONTEND=noninteractive PIPEPOOL_CACHE=/root/.cache/pipepool)
-for v in CHECK HOST DEBUG KCSAN ARCH PAGES KVER_SERIES VARIANT SELFTESTS KUNIT PIPEPOOL_SUITES PIPEPOOL_B4_SUITES; do
+for v in CHECK HOST DEBUG KCSAN SOAK ARCH PAGES KVER_SERIES VARIANT SELFTESTS KUNIT PIPEPOOL_SUITES PIPEPOOL_B4_SUITES; do
 	[ -n "${!v:-}" ] && envs+=("$v=${!v}")
 done
 in_root() { chroot "$root" /usr/bin/env -i "${envs[@]}" "$@"; }

@@ -168,17 +168,19 @@ frag_names() { local f; for f in "$@"; do f=${f#"$src"/}; printf '%s ' "${f#"$TO
 # it, also for VARIANT=base (whose tree lacks it), so that both kernels of a
 # comparison get the same config: taken from patches/ with git apply.
 selftests_fragment() {
-	local f=tools/testing/selftests/pipe/config tmp p
+	local f=tools/testing/selftests/pipe/config tmp p s
 	if [ -f "$src/$f" ]; then echo "$src/$f"; return; fi
 	tmp=$hwdir/series-fragment
 	rm -rf "$tmp"; mkdir -p "$tmp"
-	while read -r p; do
-		case "$p" in ''|'#'*) continue ;; esac
-		# Outside any repository (this clone surrounds it): no ceiling, and git
-		# apply would skip paths outside the subdirectory.
-		( cd "$tmp" && GIT_CEILING_DIRECTORIES=$hwdir git apply --include="$f" "$TOP/patches/$p" ) >>"$klog" 2>&1 ||
-			die "cannot take $f from patches/$p (log: $klog)"
-	done <"$TOP/patches/series"
+	for s in $SERIES_NAMES; do
+		series_patches "$s"
+		for p in "${PATCHES[@]}"; do
+			# Outside any repository (this clone surrounds it): no ceiling, and git
+			# apply would skip paths outside the subdirectory.
+			( cd "$tmp" && GIT_CEILING_DIRECTORIES=$hwdir git apply --include="$f" "$p" ) >>"$klog" 2>&1 ||
+				die "cannot take $f from ${p#"$TOP"/} (log: $klog)"
+		done
+	done
 	[ -s "$tmp/$f" ] || die "neither the $variant tree nor patches/ has $f"
 	echo "$tmp/$f"
 }

@@ -44,6 +44,52 @@ need_pkgs() {
 		{ tail -n 20 "$log" >&2; die "apt-get install failed (log: $log)"; }
 }
 
+# The series: the product is two patch series, each its own git
+# format-patch output in patches/NAME/ (cover letter, patches, "series"),
+# its own cover letter templates in cover-letter/NAME/ and its own branch
+# of linux/. SERIES_NAMES is their order on the base in the harness's
+# "patched" tree: pipe_bench first (the benchmark rework, to
+# linux-kselftest), then the pool series (the kernel patches, its KUnit
+# suite and functional selftests, to linux-fsdevel and linux-mm), whose
+# reproduce commands need pipe_bench. Each series also applies and builds
+# on the base alone (check.sh proves both).
+# shellcheck disable=SC2034 # used by the scripts that source this file
+SERIES_NAMES="pipe_bench pool"
+# series_branch NAME: NAME's branch in linux/.
+series_branch() {
+	case "$1" in
+	pool) echo pipe-pool ;;
+	pipe_bench) echo pipe-bench ;;
+	*) die "unknown series: $1 (known: $SERIES_NAMES)" ;;
+	esac
+}
+# series_max NAME: the most patches NAME may have (a series reviewers can
+# take in one sitting; check.sh gates on it).
+series_max() {
+	case "$1" in
+	pool) echo 15 ;;
+	pipe_bench) echo 10 ;;
+	*) die "unknown series: $1 (known: $SERIES_NAMES)" ;;
+	esac
+}
+# series_dir NAME: NAME's exported files.
+series_dir() { series_branch "$1" >/dev/null; echo "$TOP/patches/$1"; }
+# series_patches NAME [MAX]: the patch files of NAME in patches/NAME/series
+# order (the first MAX only) into the array PATCHES (no subshell, so that a
+# missing file stops the script); none when NAME has no patches/NAME/series.
+series_patches() {
+	local d p max=${2:-999999}
+	d=$(series_dir "$1")
+	PATCHES=()
+	[ -f "$d/series" ] || return 0
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		[ -f "$d/$p" ] || die "patches/$1/series names a missing file: $p"
+		[ ${#PATCHES[@]} -lt "$max" ] || break
+		PATCHES+=("$d/$p")
+	done <"$d/series"
+}
+
 # variant_series VARIANT: the Linux series whose Debian linux-source the
 # tree of VARIANT comes from. "vXY" (v72) is Linux X.Y with nothing applied,
 # an older reference; every other variant (base, patched, patched-N) is

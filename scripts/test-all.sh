@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# test-all.sh: what "make test-all" runs: "make test" on x86-64 (gates, host
-# run, guest, debug and KCSAN guests), then ARCH=arm64 (4K- and 64K-page
-# guests, see test.sh), one after the other, since each builds kernels on
-# the machine's two cores. Prints each run's time and TAP count and ends with
+# test-all.sh: what "make test-all" runs: everything. The "all" tier of
+# test.sh on x86-64 (every quality gate of make check, per-patch builds of
+# both series included; host run; guest; debug guest with the soak; KCSAN
+# guest), then ARCH=arm64 (4K- and 64K-page guests, see test.sh), one after
+# the other, since each builds kernels on the machine's two cores. Prints each run's time and TAP count and ends with
 # the sum: "N passed, N failed[, N skipped]". Fails if any run failed.
 # ARCHS overrides the order and set of arches (default "x86_64 arm64").
 source "$(dirname "$0")/lib.sh"
@@ -16,9 +17,9 @@ summary=()
 for a in $archs; do
 	log=$LOGDIR/test-all-$a.log
 	t1=$(date +%s)
-	msg "ARCH=$a: scripts/test.sh (log: $log)"
+	msg "ARCH=$a: scripts/test.sh all (log: $log)"
 	rc=0
-	ARCH=$a "$TOP/scripts/test.sh" 2>&1 | tee "$log" || rc=$?
+	ARCH=$a "$TOP/scripts/test.sh" all 2>&1 | tee "$log" || rc=$?
 	secs=$(( $(date +%s) - t1 ))
 	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)
 	if [ -z "$last" ]; then

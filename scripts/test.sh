@@ -1,11 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# test.sh: what "make test" runs. Installs what is missing, fetches the
-# source, applies patches/, runs the quality gates (check.sh), builds the
-# patched guest kernel and the pipe selftests, runs the selftests on this
-# machine's own kernel and in the guest (and in the debug-flavor guest unless
-# DEBUG=0), and ends with "N passed, N failed[, N skipped]" counted from TAP.
+# test.sh [all]: what "make test" runs (and, with "all", what make test-all
+# runs per arch). Installs what is missing, fetches the source, applies the
+# two series (patches/pipe_bench/, then patches/pool/), runs the quality
+# gates (check.sh), builds the patched guest kernel and the pipe selftests,
+# runs the selftests on this machine's own kernel and in the guest (and in
+# the debug-flavor guest unless DEBUG=0), and ends with "N passed, N
+# failed[, N skipped]" counted from TAP.
+#
+# Two tiers (docs/testing.md, "Tiers"):
+#   make test      CHECK=quick (check.sh quick: the series apply alone and
+#                  together, checkpatch, tool tags), host run, plain guest
+#                  (KUnit + kselftests), debug guest with the kselftests;
+#                  no soak, no KCSAN guest. What a contributor and CI run.
+#   test.sh all    CHECK=full (check.sh: every gate, per-patch builds, W=1,
+#                  sparse, coccinelle, b4), the debug guest with the soak,
+#                  the KCSAN guest (make test-all, which adds arm64).
+# CHECK=0|quick|full, DEBUG, KCSAN, SOAK, HOST override either tier.
 #
 # ARCH=arm64: cross-built guests on QEMU's virt machine, one with 4K and one
 # with 64K pages (PAGES="4K 64K" by default; PAGES=4K or PAGES=64K for one).
@@ -15,7 +27,8 @@
 # Both from scripts/arch/ARCH.sh: a guest per page size of ARCH_PAGE_SIZES
 # (PAGES picks among them where there are several and is ignored where there
 # is one, so that make test-all PAGES=64K runs x86-64 as usual), and the
-# four settings default to ARCH_TEST_FULL.
+# four settings default to ARCH_TEST_FULL (KCSAN and the soak only in the
+# "all" tier).
 source "$(dirname "$0")/lib.sh"
 STEP="test"
 arch=${ARCH:-x86_64}
@@ -23,13 +36,23 @@ variant=${VARIANT:-patched}
 load_arch "$arch"
 pages=$ARCH_PAGE_SIZES
 [ "$pages" = "${pages%% *}" ] || pages=${PAGES:-$pages}
+tier=${1:-test}
+case "$tier" in test|all) ;; *) die "usage: test.sh [all]" ;; esac
 def=$ARCH_TEST_FULL
-CHECK=${CHECK:-$def} HOST=${HOST:-$def} DEBUG=${DEBUG:-$def} KCSAN=${KCSAN:-$def}
+if [ "$tier" = all ]; then
+	gates=full full=$def
+else
+	gates=quick full=0
+fi
+[ "$def" = 1 ] || gates=0
+CHECK=${CHECK:-$gates} HOST=${HOST:-$def} DEBUG=${DEBUG:-$def} KCSAN=${KCSAN:-$full}
+case "$CHECK" in 0|quick|full) ;; 1) CHECK=full ;; *) die "CHECK must be 0, quick or full, not '$CHECK'" ;; esac
 # The soak (docs/soak.md) runs in the debug guest after the selftests, for
 # SOAK_SECONDS of guest time (default 180 here, 240 in make soak), on a
 # guest of the build machine's arch only: stress-ng is staged into the test
-# image from this machine's packages (make-initramfs.sh).
-SOAK=${SOAK:-$DEBUG}
+# image from this machine's packages (make-initramfs.sh). In the "all"
+# tier only, unless SOAK=1.
+SOAK=${SOAK:-$full}
 arch_is_host || SOAK=0
 soak_secs=${SOAK_SECONDS:-180}
 case "$soak_secs" in ''|*[!0-9]*) die "SOAK_SECONDS must be a number of seconds, not '$soak_secs'" ;; esac
@@ -42,9 +65,9 @@ t0=$(date +%s)
 
 outs=()
 "$TOP/scripts/apply-series.sh" "$variant"
-if [ "$CHECK" = 1 ] && [ "$variant" = patched ]; then
-	[ "$arch" = x86_64 ] || die "the quality gates (check.sh) build x86-64: run them with ARCH=x86_64"
-	"$TOP/scripts/check.sh" || die "quality gates failed (see above)"
+if [ "$CHECK" != 0 ] && [ "$variant" = patched ]; then
+	[ "$arch" = x86_64 ] || [ "$CHECK" = quick ] || die "the full quality gates (check.sh) build x86-64: run them with ARCH=x86_64"
+	"$TOP/scripts/check.sh" "$CHECK" || die "quality gates ($CHECK) failed (see above)"
 fi
 
 # The selftests are the series' (its selftests/pipe patches), also on the
@@ -129,7 +152,7 @@ for fl in "${flavors[@]}"; do
 	fi
 done
 
-msg "done in $(( $(date +%s) - t0 ))s"
+msg "done in $(( $(date +%s) - t0 ))s (tier $tier: CHECK=$CHECK HOST=$HOST DEBUG=$DEBUG SOAK=$SOAK KCSAN=$KCSAN)"
 # One line per run for the cover letter's test matrix.
 {
 	for o in "${outs[@]}"; do

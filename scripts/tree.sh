@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# tree.sh: create linux/, a git repository for editing the series: the base
-# commit (tag "base", the unpacked Debian tree) and patches/ applied with
-# git am -3 on branch pipe-pool. An existing linux/ is left alone.
+# tree.sh: create linux/, a git repository for editing the two series: the
+# base commit (tag "base", the unpacked Debian tree) and, for each series
+# NAME of SERIES_NAMES, patches/NAME/ applied alone on the base with git am
+# -3 on NAME's branch (pipe-bench, pipe-pool; lib.sh series_branch). The
+# pool branch is checked out. An existing linux/ is left alone.
 source "$(dirname "$0")/lib.sh"
 STEP=tree
 dest=$TOP/linux
@@ -14,18 +16,30 @@ if [ -d "$dest/.git" ]; then
 	# export a series against the wrong base.
 	[ "$(git -C "$dest" rev-parse -q --verify "$BASE_TAG^{commit}")" = "$(git -C "$repo" rev-parse "$BASE_TAG^{commit}")" ] ||
 		die "linux/ is based on $(git -C "$dest" log -1 --format=%s "$BASE_TAG" 2>/dev/null || echo "no $BASE_TAG tag"), not on $(git -C "$repo" log -1 --format=%s "$BASE_TAG") (KVER_SERIES=$KVER_SERIES): move it away and run make tree again"
-	msg "linux/ exists: $(git -C "$dest" log --oneline "$BASE_TAG"..HEAD | wc -l) commit(s) on $BASE_TAG; remove it to start over"
+	for s in $SERIES_NAMES; do
+		b=$(series_branch "$s")
+		if git -C "$dest" rev-parse -q --verify "refs/heads/$b" >/dev/null; then
+			msg "linux/ exists: branch $b, $(git -C "$dest" rev-list --count "$BASE_TAG..refs/heads/$b") commit(s) on $BASE_TAG"
+		else
+			msg "linux/ exists but has no branch $b: git -C linux branch $b $BASE_TAG, then git am patches/$s/0*.patch there"
+		fi
+	done
+	msg "remove linux/ to start over"
 	exit 0
 fi
 msg "cloning the base into linux/"
 git clone -q "$repo" "$dest"
 cd "$dest"
-git checkout -q -b pipe-pool "$BASE_TAG"
 git config user.name >/dev/null || export GIT_COMMITTER_NAME=pipepool GIT_COMMITTER_EMAIL=pipepool@localhost
-if [ -f "$TOP/patches/series" ]; then
-	while read -r p; do
-		case "$p" in ''|'#'*) continue ;; esac
-		git am -q -3 "$TOP/patches/$p" || die "git am of $p failed: resolve in linux/ (git am --continue) or git am --abort"
-	done <"$TOP/patches/series"
-fi
-msg "linux/ ready on branch pipe-pool: $(git log --oneline "$BASE_TAG"..HEAD | wc -l) patch(es) on $BASE_TAG"
+for s in $SERIES_NAMES; do
+	b=$(series_branch "$s")
+	git checkout -q -b "$b" "$BASE_TAG"
+	series_patches "$s"
+	for p in "${PATCHES[@]}"; do
+		git am -q -3 "$p" ||
+			die "git am of ${p#"$TOP"/} onto $BASE_TAG failed on branch $b (each series applies on the base alone): resolve in linux/ (git am --continue) or git am --abort"
+	done
+	msg "branch $b: $(git rev-list --count "$BASE_TAG..HEAD") patch(es) of patches/$s/ on $BASE_TAG"
+done
+git checkout -q "$(series_branch pool)"
+msg "linux/ ready on branch $(series_branch pool)"

@@ -8,7 +8,7 @@
 #   results/summary.md   all tables of results/latest.jsonl (bench-report.py),
 #                        the full default sweep
 #   results/series.md    all tables of results/latest-vN.jsonl, the run of the
-#                        series version in cover-letter/version (make bench
+#                        series version in cover-letter/pool/version (make bench
 #                        TAG=vN), when there is one
 #   results/peers.md     the peer benchmarks of the current series,
 #                        results/latest-peers-vN.jsonl (make bench SUITE=peers)
@@ -25,7 +25,12 @@
 #                        row per architecture, page size, suite and
 #                        pressure (bench-report.py --overview) and a link
 #                        to results/README.md
-#   cover-letter/body    cover-letter/body.in with @BASE@, @RESULTS@ (the
+#   cover-letter/NAME/body  for each series NAME (pool, pipe_bench; each has
+#                        its own cover letter): cover-letter/NAME/body.in
+#                        with @POOL_SERIES@ and @PIPE_BENCH_SERIES@ (the
+#                        other series' subject line, "[PATCH vN 00/NN] ...",
+#                        from its cover-letter/ and patches/ files), and
+#                        @BASE@, @RESULTS@ (the
 #                        plain-text table of the series' own run and its
 #                        peer benchmarks, bench-report.py --text), @ARM64@
 #                        (each arm64 run an item of a list under one lead
@@ -68,7 +73,7 @@ res = os.path.join(top, 'results')
 rep = os.path.join(top, 'scripts', 'bench-report.py')
 env = dict(l.strip().split('=', 1) for l in open(env_file) if '=' in l)
 pkg, ver, suite = env['SRC_PKG'], env['SRC_PKG_VERSION'], env.get('SRC_SUITE', 'unknown')
-version = open(os.path.join(top, 'cover-letter', 'version')).read().strip()
+version = open(os.path.join(top, 'cover-letter', 'pool', 'version')).read().strip()
 
 
 def kver_of(v):
@@ -166,7 +171,7 @@ if os.path.exists(peers_file):
           '(make bench SUITE=peers TAG=v%s).\n\n%s' % (version, target(peers_file), version, peers))
 
 # Series runs (make bench TAG=vN), newest version first; the one of
-# cover-letter/version is the current series.
+# cover-letter/pool/version is the current series.
 runs = []
 for f in glob.glob(os.path.join(res, 'latest-v[0-9]*.jsonl')):
     m = re.match(r'latest-v([0-9]+)\.jsonl$', os.path.basename(f))
@@ -271,13 +276,35 @@ if os.path.exists(os.path.join(res, 'splice-recycle', 'with-patch8.out')):
     splice = ('stress-ng vm-splice (%d runs of 2 s) makes %s page\nallocations per run instead of %s, at %.3f of the series\nwithout it.'
               % (len(w['pgalloc']), span(w['pgalloc']), span(wo['pgalloc']), rate))
 
-# The cover letter: plain text as LKML reads it, one results table.
-body = open(os.path.join(top, 'cover-letter', 'body.in')).read()
+# The cover letters: plain text as LKML reads it, one results table.
 # The cover letter's matrix rows, folded to 80 columns as a mail client shows them.
 matrix_text = '\n'.join(textwrap.fill(r, 80, subsequent_indent='  ', break_on_hyphens=False) for r in rows)
-body = body.replace('@BASE@', base).replace('@RESULTS@', text).replace('@MATRIX@', matrix_text)
-body = body.replace('@SPLICE@', splice).replace('@ARM64@', arm_text)
-open(os.path.join(top, 'cover-letter', 'body'), 'w').write(body)
+
+
+def series_line(name):
+    """The subject line of series NAME as its cover letter is mailed,
+    "[PATCH vN 00/NN] subject", and where its reviewers find it."""
+    cdir = os.path.join(top, 'cover-letter', name)
+    subj = open(os.path.join(cdir, 'subject')).read().strip()
+    ver = open(os.path.join(cdir, 'version')).read().strip() if os.path.exists(os.path.join(cdir, 'version')) else '1'
+    sfile = os.path.join(top, 'patches', name, 'series')
+    n = len([l for l in open(sfile) if l.strip() and not l.startswith('#')]) if os.path.exists(sfile) else 0
+    width = max(2, len(str(n)))
+    return '"[PATCH%s %s/%s] %s"' % ('' if ver == '1' else ' v' + ver, '0' * width, str(n).zfill(width), subj)
+
+
+for name in sorted(os.listdir(os.path.join(top, 'cover-letter'))):
+    tpl = os.path.join(top, 'cover-letter', name, 'body.in')
+    if not os.path.isfile(tpl):
+        continue
+    body = open(tpl).read()
+    bench_line = ('The pipe_bench runs above need the pipe_bench series, %s, applied first\n'
+                  '(linux-kselftest; both apply to the same base).' % series_line('pipe_bench'))
+    body = body.replace('@PIPE_BENCH_SERIES@', textwrap.fill(bench_line.replace('\n', ' '), 72, break_on_hyphens=False))
+    body = body.replace('@POOL_SERIES@', series_line('pool'))
+    body = body.replace('@BASE@', base).replace('@RESULTS@', text).replace('@MATRIX@', matrix_text)
+    body = body.replace('@SPLICE@', splice).replace('@ARM64@', arm_text)
+    open(os.path.join(top, 'cover-letter', name, 'body'), 'w').write(body)
 
 # results/README.md: every generated table of the runs the documents quote.
 parts = ['# Results',
@@ -358,4 +385,4 @@ if n != 1:
     sys.exit('README.md has no <!-- results:begin --> ... <!-- results:end --> block')
 open(readme, 'w').write(s)
 PY
-msg "cover-letter/body, README.md and results/*.md updated from results/ and $(basename "$env_file")"
+msg "cover-letter/*/body, README.md and results/*.md updated from results/ and $(basename "$env_file")"
