@@ -96,6 +96,7 @@ git config core.abbrev 12
 # while the commits carry no sign-off (the tool adds none).
 ppcmd="$s/scripts/checkpatch.pl -q --terse --no-summary --mailback --showfile"
 [ "${SIGNOFF:-}" = yes ] || ppcmd+=" --no-signoff"
+ppcmd+=" $(checkpatch_ignore "$name")"
 git config b4.prep-perpatch-check-cmd "$ppcmd"
 # b4's cover letter as b4 writes it by default, without "base-commit:".
 tpl=$WORK/b4/cover-template

@@ -108,11 +108,20 @@ fi
 # base's checkpatch.pl), and the tool tags.
 checkpatch=$base_repo/scripts/checkpatch.pl
 for name in $SERIES_NAMES; do
+	# shellcheck disable=SC2207
+	cpopt=($(checkpatch_ignore "$name"))
 	series_patches "$name"
+	if [ ${#cpopt[@]} -gt 0 ]; then
+		if out=$("$TOP/scripts/maintainers-cover.py" "${PATCHES[@]}" 2>&1); then
+			ok "$name: its MAINTAINERS patch covers every file the series adds ($out)"
+		else
+			printf '%s\n' "$out" >&2; bad "$name: files the series adds that its MAINTAINERS patch does not cover"
+		fi
+	fi
 	for p in "${PATCHES[@]}"; do
 		log=$LOGDIR/checkpatch-$name-$(basename "$p" .patch).log
-		if perl "$checkpatch" --strict --no-signoff -q "$p" >"$log" 2>&1 && [ ! -s "$log" ]; then
-			ok "checkpatch --strict $name/$(basename "$p")"
+		if perl "$checkpatch" --strict --no-signoff "${cpopt[@]}" -q "$p" >"$log" 2>&1 && [ ! -s "$log" ]; then
+			ok "checkpatch --strict ${cpopt[*]} $name/$(basename "$p")"
 		else
 			cat "$log" >&2; bad "checkpatch --strict $name/$(basename "$p") (log: $log)"
 		fi

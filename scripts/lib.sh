@@ -90,6 +90,24 @@ series_patches() {
 	done <"$d/series"
 }
 
+# checkpatch_ignore NAME: checkpatch options for series NAME. A series
+# whose MAINTAINERS entries come in a patch of their own (one the
+# maintainers can take or drop) gets "--ignore FILE_PATH_CHANGES": that
+# warning asks, of each patch adding a file, whether MAINTAINERS needs
+# updating, and the MAINTAINERS patch answers it (check.sh checks that
+# its entries cover every file the series adds: maintainers-cover.py).
+checkpatch_ignore() {
+	local p
+	series_patches "$1"
+	for p in "${PATCHES[@]}"; do
+		if [ "$(grep -c '^diff --git ' "$p")" = 1 ] &&
+		   grep -q '^diff --git a/MAINTAINERS b/MAINTAINERS$' "$p"; then
+			echo "--ignore FILE_PATH_CHANGES"
+			return
+		fi
+	done
+}
+
 # variant_series VARIANT: the Linux series whose Debian linux-source the
 # tree of VARIANT comes from. "vXY" (v72) is Linux X.Y with nothing applied,
 # an older reference; every other variant (base, patched, patched-N) is

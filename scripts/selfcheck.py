@@ -217,6 +217,22 @@ def main():
             ('usage', ['signed', 'good.eml'])):
         expect('tool-tags %s' % name, os.path.join(tfx, name + '.expected'), run_main(tags, args, cwd=tfx))
 
+    # maintainers-cover.py: a file the series adds that no F: line of its
+    # MAINTAINERS patch covers ("*" does not cross "/"; "dir/" covers all
+    # below), and a series whose patterns cover every added file.
+    mc = load('maintainers-cover')
+    mfx = os.path.join(FX, 'maintainers')
+    got = run_main(mc, ['0001-add.patch', '0002-maintainers.patch'], cwd=mfx)
+    if 'not covered: fs/tests/.kunitconfig' in got and got.count('not covered') == 1 and got.endswith('exit=1\n'):
+        ok()
+    else:
+        bad('maintainers-cover.py: want fs/tests/.kunitconfig alone not covered, exit 1', got)
+    got = run_main(mc, ['0002-maintainers.patch'], cwd=mfx)
+    if got.startswith('0 added file(s), 2 pattern(s)') and got.endswith('exit=0\n'):
+        ok()
+    else:
+        bad('maintainers-cover.py: want 0 added files covered, exit 0', got)
+
     # debian-patches.py: the Debian patches that touch a file the series
     # touches (git and quilt -p0 styles, comments and options in the
     # series file, "---" lines of a description), none, a missing patch.

@@ -177,7 +177,8 @@ else
 fi
 cpfail=0
 for m in "${patches[@]}"; do
-	out_cp=$(perl "$src/scripts/checkpatch.pl" --strict -q "$m" 2>&1) || true
+	# shellcheck disable=SC2046
+	out_cp=$(perl "$src/scripts/checkpatch.pl" --strict $(checkpatch_ignore "$name") -q "$m" 2>&1) || true
 	if [ -n "$out_cp" ]; then
 		printf '%s\n' "$out_cp" | sed 's/^/[send-dry]   /' >&2
 		msg "FAIL: checkpatch --strict on $(basename "$m")"; cpfail=1
