@@ -293,6 +293,19 @@ def series_line(name):
     return '"[PATCH%s %s/%s] %s"' % ('' if ver == '1' else ' v' + ver, '0' * width, str(n).zfill(width), subj)
 
 
+# @ABLATION@: the pool series patch by patch (make bench with patched-N
+# kernels, TAG=ablation-vN), scripts/ablation-table.py.
+abl = os.path.join(res, 'latest-ablation-v%s.jsonl' % version)
+if os.path.exists(abl):
+    ablation = subprocess.run([os.path.join(top, 'scripts', 'ablation-table.py'), abl,
+                               os.path.join(top, 'patches', 'pool', 'series')],
+                              check=True, capture_output=True, text=True).stdout.rstrip()
+    ablation = 'From %s (make bench QUICK=1 TAG=ablation-v%s):\n\n%s' % (target(abl), version, ablation)
+else:
+    ablation = ('(no ablation run of v%s: make bench QUICK=1 KERNELS="base patched-2 '
+                'patched-3 patched-4 patched" TAG=ablation-v%s)' % (version, version))
+
+
 for name in sorted(os.listdir(os.path.join(top, 'cover-letter'))):
     tpl = os.path.join(top, 'cover-letter', name, 'body.in')
     if not os.path.isfile(tpl):
@@ -304,6 +317,7 @@ for name in sorted(os.listdir(os.path.join(top, 'cover-letter'))):
     body = body.replace('@POOL_SERIES@', series_line('pool'))
     body = body.replace('@BASE@', base).replace('@RESULTS@', text).replace('@MATRIX@', matrix_text)
     body = body.replace('@SPLICE@', splice).replace('@ARM64@', arm_text)
+    body = body.replace('@ABLATION@', ablation)
     open(os.path.join(top, 'cover-letter', name, 'body'), 'w').write(body)
 
 # results/README.md: every generated table of the runs the documents quote.
