@@ -10,8 +10,11 @@ PNG plots of bench.sh records (Debian python3-matplotlib), per configuration
       first), one column per pressure mode; "~" marks cells whose 95%
       bootstrap interval contains 1.0 (no significant change).
   PREFIX cdf-write-CELL-CLOCK-Nvcpu.png   write() latency CDF of one cell
-      per kernel (histograms of all rounds merged; pipe_bench --hist), one
-      panel per pressure mode, and its tail (1 - CDF) on a log scale.
+      per kernel (histograms of all rounds merged), one panel per pressure
+      mode, and its tail (1 - CDF) on a log scale. Only records with
+      write_lat_hist have them: results of the pipe_bench that had --hist;
+      the in-tree pipe_bench records quantiles only, and then there is no
+      CDF plot.
 """
 import argparse
 import importlib.util

@@ -14,9 +14,8 @@ contains 1.0 is "no significant change"; otherwise "faster" or "slower".
 Page-allocator calls (pgalloc_*) and frees (pgfree) are per MiB piped.
 Allocator calls are counted less the pages swapped in (pswpin), where a
 record has them: under memcg pressure the hog's pages fault back in from
-swap, one allocation each, whatever the pipe does (pipe_bench's
-"allocs_less_swapin_per_mib"). The allocator table gives the raw count
-beside them.
+swap, one allocation each, whatever the pipe does. The allocator table
+gives the raw count beside them.
 
 --brief: environment, summary, headline cells, allocator table and clock
 agreement only (what the README and the cover letter quote).
@@ -373,7 +372,11 @@ def print_lockstat(recs):
         print('No lock_stat records (need the lockstat flavor: make bench LOCKSTAT=1).')
         return
     cls = recs[0]['lock_stat']['class']
-    print(f'### {cls} from /proc/lock_stat, per measured window '
+    # Records of bench-records.py: one pipe_bench run per cell, warm-up
+    # and drain included (acq/MiB counts them against the measured bytes).
+    # Older records (pipe_bench --lock-stat): the measured window.
+    window = recs[0]['lock_stat'].get('window', 'measured window')
+    print(f'### {cls} from /proc/lock_stat, per {window} '
           f'({recs[0]["clock"]} clock, lockstat kernels: timings not comparable with the throughput tables)')
     print()
     print('Medians over rounds. "acq/MiB": acquisitions per MiB piped; "cont %": contentions per '

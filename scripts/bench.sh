@@ -7,10 +7,13 @@
 # apply-series.sh), boots them in turn, kernels interleaved within each
 # round (base patched v72 base patched v72 ...), for ROUNDS rounds,
 # in every clock of CLOCKS, and runs one pipe_bench invocation per pressure
-# mode of PRESSURE over the bench shape. Every cell of every boot is one JSON
-# record in results/bench-DATE.jsonl (with the write/read latency histograms
-# and the host environment); the tables go to results/bench-DATE.md
-# (bench-report.py) and the plots to results/*.png (bench-plots.py).
+# mode of PRESSURE over the bench shape (the guest's job is
+# scripts/bench-job.sh: it runs stress-ng for that mode, swap on zram for the
+# memcg modes, and /proc/lock_stat for LOCKSTAT=1; pipe_bench runs its own
+# memory cgroup and hog). Every cell of every boot is one JSON record in
+# results/bench-DATE.jsonl (scripts/bench-records.py adds the kernel, boot and
+# host environment); the tables go to results/bench-DATE.md (bench-report.py)
+# and the plots to results/*.png (bench-plots.py).
 #
 # The shape (docs/benchmarking.md, "Benchmark shape"): the writers x readers grid
 # GRID_W x GRID_R (default 1,2,5 x 1,5,10) at GRID_SIZE (64K), plus the cells
@@ -38,10 +41,11 @@
 #               records go to results/peers-DATE.jsonl. PEERS_SECONDS,
 #               PERF_LOOPS, HACKBENCH_LOOPS, PIPELINE_MIB, PINGPONG_LOOPS:
 #               see peers-job.sh.
-#   LOCKSTAT=1  lockstat flavor kernels (CONFIG_LOCK_STAT), pipe_bench
-#               --lock-stat, CLOCKS=icount and ROUNDS=1 unless given;
-#               records go to results/lockstat-DATE.jsonl, never into the
-#               throughput tables.
+#   LOCKSTAT=1  lockstat flavor kernels (CONFIG_LOCK_STAT), one pipe_bench
+#               per cell with /proc/lock_stat cleared before it and read
+#               after it (bench-job.sh), CLOCKS=icount and ROUNDS=1 unless
+#               given; records go to results/lockstat-DATE.jsonl, never
+#               into the throughput tables.
 #   ARCH        [x86_64] or arm64 (cross-built kernels and pipe_bench).
 #   PAGES       [4K]; 64K (arm64 only) builds every kernel with 64K pages.
 #   VCPUS, MEM  as for run-guest.sh.  TAG: added to the output file names.
@@ -133,8 +137,6 @@ for k in $kernels; do
 	kpkgver[$k]=$(. "$CACHE/linux-source-$(variant_series "$k").env" && echo "$SRC_PKG_VERSION")
 done
 
-lsopt=
-[ "$lockstat" = 1 ] && lsopt=--lock-stat
 job=$WORK/job-$kind${TAG:+-$TAG}.sh
 if [ "$suite" = peers ]; then
 	for v in PEERS_SECONDS PERF_LOOPS HACKBENCH_LOOPS PIPELINE_MIB PINGPONG_LOOPS; do
@@ -143,13 +145,10 @@ if [ "$suite" = peers ]; then
 	cat "$TOP/scripts/peers-job.sh" >>"$job"
 else
 	{
-		echo "cd pipe"
-		for p in $pressure; do
-			popt=--memory-pressure=$p
-			[ "$p" = none ] && popt=
-			echo "echo \"PIPEPOOL-BENCH-BEGIN $p\""
-			echo "./pipe_bench --json --hist $lsopt -d $dur --cells=$cell_list $popt ${BENCH_ARGS:-} || echo \"PIPEPOOL-BENCH-FAIL $p rc=\$?\""
-		done
+		# (printf %q: BENCH_ARGS is quoted for the guest's shell.)
+		printf 'DUR=%q CELLS=%q PRESSURE=%q LOCKSTAT=%q BENCH_ARGS=%q\n' \
+			"$dur" "$cell_list" "$pressure" "$lockstat" "${BENCH_ARGS:-}"
+		cat "$TOP/scripts/bench-job.sh"
 	} >"$job"
 fi
 initrd=$WORK/initramfs-$kind${TAG:+-$TAG}.cpio.gz
@@ -209,23 +208,14 @@ run_one() {
 	grep -q PEERS-NOTE "$LOGDIR/$name.out" && grep PEERS-NOTE "$LOGDIR/$name.out" >&2
 	if grep -q PIPEPOOL-BENCH-FAIL "$LOGDIR/$name.out"; then
 		grep PIPEPOOL-BENCH-FAIL "$LOGDIR/$name.out" >&2
-		python3 - "$LOGDIR/$name.out" "$cell_list" $pressure <<'PY' || die "pipe_bench failed in the guest (output: $LOGDIR/$name.out)"
-import collections, json, sys
-path, cells, pressures = sys.argv[1], sys.argv[2].split(','), sys.argv[3:]
-recs = [json.loads(l) for l in open(path, errors='replace') if l.startswith('{')]
-n = collections.Counter(r['pressure'] for r in recs)
-bad = [r for r in recs if r['verify_failures']]
-if bad or any(n[p] != len(cells) for p in pressures):
-    sys.exit(f'cells per pressure mode {dict(n)}, expected {len(cells)}; verify failures in {len(bad)} cell(s)')
-for r in recs:
-    if not r['bytes']:
-        print(f"zero bytes moved: {r['pressure']} {r['writers']}x{r['readers']} {r['msg_size']} B (kept)", file=sys.stderr)
-PY
+		# shellcheck disable=SC2086 # the pressure modes, one word each
+		python3 "$TOP/scripts/bench-records.py" check "$LOGDIR/$name.out" "$cell_list" $pressure ||
+			die "pipe_bench failed in the guest (output: $LOGDIR/$name.out)"
 	fi
 	# The record's metadata as NAME=VALUE arguments (NAME:num=VALUE: a
 	# number), never pasted into the program: a value holding a quote or a
 	# backslash (a CPU model name, BENCH_ARGS) stays a value.
-	python3 - "$LOGDIR/$name.out" "$part" \
+	python3 "$TOP/scripts/bench-records.py" write "$LOGDIR/$name.out" "$part" \
 		variant="$k" flavor="${flavor[*]}" round:num="$r" clock="$clock" accel="$accel" \
 		vcpus:num="$vcpus" mem="$mem" pkg="${kpkg[$k]}" pkg_version="${kpkgver[$k]}" \
 		image="$(basename "${img[$k]}")" date="$stamp" tag="${TAG:-}" \
@@ -233,27 +223,8 @@ PY
 		host_cpu="$host_cpu" host_cores:num="$host_cores" host_mem="$host_mem" \
 		qemu="$qemu_version" host_load_start="$load0" host_load_end="$(loadavg)" \
 		host_builds_start:num="$busy0" host_builds_end:num="$(builds_running)" \
-		boot_wall_s:num="$(( $(date +%s) - ts ))" duration_arg:num="$dur" jobs:num="$par" <<'PY'
-import json, sys
-path, part = sys.argv[1], sys.argv[2]
-meta = {}
-for arg in sys.argv[3:]:
-    key, val = arg.split('=', 1)
-    if key.endswith(':num'):
-        key, val = key[:-4], int(val) if val.lstrip('-').isdigit() else float(val)
-    meta[key] = val
-n = 0
-recs = []
-for line in open(path, errors='replace'):
-    line = line.strip()
-    if line.startswith('{'):
-        rec = json.loads(line)
-        rec.update(meta)
-        recs.append(json.dumps(rec, sort_keys=True))
-if not recs:
-    sys.exit('no pipe_bench records in ' + path)
-open(part, 'w').write('\n'.join(recs) + '\n')
-PY
+		boot_wall_s:num="$(( $(date +%s) - ts ))" duration_arg:num="$dur" jobs:num="$par" ||
+		die "no pipe_bench records (output: $LOGDIR/$name.out)"
 	msg "$clock round $r/$rounds, $k: $(grep -c '^{' "$LOGDIR/$name.out") records in $(( $(date +%s) - ts ))s ($(( $(date +%s) - t0 ))s so far)"
 }
 

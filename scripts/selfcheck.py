@@ -63,6 +63,13 @@ REPORT = [
     ('peers-small.jsonl', ['peers', 'sentence', 'sentence+terse', 'overview']),
     ('v4-small.jsonl', ['full', 'text', 'sentence', 'sentence+terse', 'overview']),
 ]
+# bench-records.py: guest outputs NAME-base.out and NAME-patched.out (cells
+# in NAME.cells), the pressure modes they ran, the report mode to compare.
+GUEST = [
+    ('guest-host', ['none', 'stress-ng', 'memcg'], 'full'),
+    ('guest-lockstat', ['none'], 'lockstat'),
+]
+GUEST_FLAVOR = {'full': '', 'lockstat': 'lockstat'}
 
 
 def ok():
@@ -192,6 +199,36 @@ def main():
                    run_main(rep, args))
     expect('bench-report without records', os.path.join(FX, 'bench', 'empty.expected'),
            run_main(rep, [os.devnull]))
+
+    # bench-records.py on guest outputs of bench-job.sh (pipe_bench run on a
+    # host: "none", stress-ng, memcg skipped for want of swap; a LOCKSTAT=1
+    # run with /proc/lock_stat lines): the check, the records written with
+    # bench.sh's metadata, and bench-report.py's tables of them.
+    recs_py = load('bench-records')
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, pressures, mode in GUEST:
+            cells = open(os.path.join(FX, 'bench', name + '.cells')).read().strip()
+            parts = []
+            for k in ('base', 'patched'):
+                out = os.path.join(FX, 'bench', '%s-%s.out' % (name, k))
+                got = run_main(recs_py, ['check', out, cells] + pressures)
+                expect('bench-records check %s-%s' % (name, k),
+                       os.path.join(FX, 'bench', '%s-%s.check.expected' % (name, k)), got)
+                parts.append(os.path.join(tmp, k + '.jsonl'))
+                run_main(recs_py, ['write', out, parts[-1], 'variant=' + k, 'flavor=' + GUEST_FLAVOR[mode],
+                                   'round:num=1', 'clock=icount', 'accel=tcg', 'vcpus:num=2',
+                                   'mem=2G', 'pkg=linux-source-7.3', 'pkg_version=7.3.4-1~bpo13+1',
+                                   'image=%s.img' % k, 'date=20261207T230000Z', 'tag=',
+                                   'arch=x86_64', 'pages=4K', 'tools=', 'duration_arg:num=0.2'])
+            merged = os.path.join(tmp, name + '.jsonl')
+            with open(merged, 'w') as f:
+                for part in parts:
+                    f.write(open(part).read())
+            expect('bench-records write %s' % name, os.path.join(FX, 'bench', name + '.records.jsonl'),
+                   open(merged).read())
+            expect('bench-report %s of bench-records' % mode,
+                   os.path.join(FX, 'bench', '%s.%s.md' % (name, mode)),
+                   run_main(rep, ([] if mode == 'full' else ['--' + mode]) + [merged]))
 
     # cover-carried.py: a cover letter that carries the body, and one in
     # which b4 moved a trailer-like line out of the last paragraph.
