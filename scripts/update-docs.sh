@@ -294,13 +294,17 @@ def series_line(name):
 
 
 # @ABLATION@: the pool series patch by patch (make bench with patched-N
-# kernels, TAG=ablation-vN), scripts/ablation-table.py.
+# kernels: the series' own run TAG=vN when it has them, else
+# TAG=ablation-vN), scripts/ablation-table.py.
 abl = os.path.join(res, 'latest-ablation-v%s.jsonl' % version)
+if current and any(re.match(r'patched-[0-9]+$', json.loads(l)['variant'])
+                   for l in open(current[0]) if l.strip()):
+    abl = current[0]
 if os.path.exists(abl):
     ablation = subprocess.run([os.path.join(top, 'scripts', 'ablation-table.py'), abl,
                                os.path.join(top, 'patches', 'pool', 'series')],
                               check=True, capture_output=True, text=True).stdout.rstrip()
-    ablation = 'From %s (make bench QUICK=1 TAG=ablation-v%s):\n\n%s' % (target(abl), version, ablation)
+    ablation = 'From %s:\n\n%s' % (target(abl), ablation)
 else:
     ablation = ('(no ablation run of v%s: make bench QUICK=1 KERNELS="base patched-2 '
                 'patched-3 patched-4 patched" TAG=ablation-v%s)' % (version, version))
