@@ -3,9 +3,9 @@
 #
 # apply-series.sh VARIANT: bring the source tree of VARIANT to its commit.
 #   base     Linux KVER_SERIES (the unpacked Debian tree), nothing applied
-#   patched  base + the pipe_bench series + the pool series (patches/NAME/
+#   patched  base + the pool series + the pipe_bench series (patches/NAME/
 #            in patches/NAME/series order, SERIES_NAMES order) with git am -3
-#   patched-N  base + the pipe_bench series + the first N pool patches (the
+#   patched-N  base + the first N pool patches + the pipe_bench series (the
 #            ablation benchmark is about the kernel patches)
 #   only-NAME  base + series NAME alone (pool or pipe_bench: check.sh's
 #            per-patch builds of each series on its own base)
@@ -31,8 +31,8 @@ patches=()
 case "$variant" in
 base|v[0-9][0-9]*) ;;
 patched|patched-[0-9]*)
-	# patched-N: every series before the pool series whole, then the
-	# first N patches of the pool series.
+	# patched-N: the first N patches of the pool series, every other
+	# series whole.
 	max=${variant#patched-}; [ "$max" = patched ] && max=
 	for s in $SERIES_NAMES; do
 		if [ "$s" = pool ]; then series_patches "$s" ${max:+"$max"}; else series_patches "$s"; fi

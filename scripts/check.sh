@@ -6,7 +6,7 @@
 # make test runs, about a minute) is 1-3; "full" (make check, the default,
 # and make test-all) is all of them:
 #  1. each series applies alone, in order, to the pristine base, and the
-#     combination (pipe_bench, then pool: the harness's "patched" tree)
+#     combination (pool, then pipe_bench: the harness's "patched" tree)
 #     applies too (git apply --3way on a scratch index of the base
 #     repository: no checkout, seconds); a failure names the series, the
 #     patch and git's message; each series has at most series_max patches;

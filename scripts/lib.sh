@@ -48,13 +48,16 @@ need_pkgs() {
 # format-patch output in patches/NAME/ (cover letter, patches, "series"),
 # its own cover letter templates in cover-letter/NAME/ and its own branch
 # of linux/. SERIES_NAMES is their order on the base in the harness's
-# "patched" tree: pipe_bench first (the benchmark rework, to
-# linux-kselftest), then the pool series (the kernel patches, its KUnit
-# suite and functional selftests, to linux-fsdevel and linux-mm), whose
-# reproduce commands need pipe_bench. Each series also applies and builds
-# on the base alone (check.sh proves both).
+# "patched" tree: the pool series first (the kernel patches, its KUnit
+# suite and functional selftests, to linux-fsdevel and linux-mm), then
+# pipe_bench (the benchmark rework, to linux-kselftest), which the pool's
+# reproduce commands need. In this order every patch's preimage blobs are
+# in the base repository, so that git am -3 can merge the one file both
+# touch (the selftests' Makefile; pipe_bench's patch is made against the
+# base's). Each series also applies and builds on the base alone (check.sh
+# proves both).
 # shellcheck disable=SC2034 # used by the scripts that source this file
-SERIES_NAMES="pipe_bench pool"
+SERIES_NAMES="pool pipe_bench"
 # series_branch NAME: NAME's branch in linux/.
 series_branch() {
 	case "$1" in

@@ -315,7 +315,7 @@ for name in sorted(os.listdir(os.path.join(top, 'cover-letter'))):
     if not os.path.isfile(tpl):
         continue
     body = open(tpl).read()
-    bench_line = ('The pipe_bench runs above need the pipe_bench series, %s, applied first\n'
+    bench_line = ('The pipe_bench runs above need the pipe_bench series, %s, applied as well\n'
                   '(linux-kselftest; both apply to the same base).' % series_line('pipe_bench'))
     body = body.replace('@PIPE_BENCH_SERIES@', textwrap.fill(bench_line.replace('\n', ' '), 72, break_on_hyphens=False))
     body = body.replace('@POOL_SERIES@', series_line('pool'))
