@@ -104,6 +104,18 @@ else
 	bad "the series do not apply together to $BASE_TAG ($(echo "$SERIES_NAMES" | sed 's/ /, then /g')): $why"
 fi
 
+# Cover letters as a mail client shows them: no line over 80 columns.
+for name in $SERIES_NAMES; do
+	body=$TOP/cover-letter/$name/body
+	if [ ! -f "$body" ]; then
+		bad "cover-letter/$name/body missing (scripts/update-docs.sh writes it)"
+	elif wide=$(awk 'length > 80 { print FILENAME ":" FNR ": " length " columns" }' "$body") && [ -n "$wide" ]; then
+		printf '%s\n' "$wide" >&2; bad "cover letter of $name: lines over 80 columns"
+	else
+		ok "cover letter of $name: every line within 80 columns"
+	fi
+done
+
 # 2. checkpatch on the exported files, as a maintainer would run it (the
 # base's checkpatch.pl), and the tool tags.
 checkpatch=$base_repo/scripts/checkpatch.pl

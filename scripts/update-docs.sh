@@ -181,19 +181,12 @@ runs.sort(reverse=True)
 current = [f for n, f in runs if str(n) == version]
 if current:
     write('series.md', report(current[0]))
-    # The cover letter compares the series with 7.3 and 7.2 only; a run
-    # may hold more kernels (patched-N: the series' first N patches).
-    # The peer rows: every peer's test; of ipc-pingpong (ours) only the
-    # pipe and eventfd ping-pong between threads and the pipe1 loop
-    # (bench-report.py shows tee's rate for tee where a run has it).
-    peer_tests = sorted({json.loads(l)['test'] for l in open(peers_file) if l.strip()}
-                        if peers else [])
-    peer_tests = [t for t in peer_tests if not t.startswith('ipc-pingpong-') or t in
-                  ('ipc-pingpong-pipe-threads', 'ipc-pingpong-eventfd-threads',
-                   'ipc-pingpong-pipe-self')]
-    text = report('--text', '--kernels', 'base,patched,v72',
-                  *(['--peer-tests', ','.join(peer_tests)] if peers else []), current[0],
-                  *([peers_file] if peers else []))
+    # The cover letter's table: key cells, absolute figures and ratios,
+    # within 80 columns (key-cells.py); every cell is in results/series.md.
+    text = subprocess.run([os.path.join(top, 'scripts', 'key-cells.py'), current[0], 'v' + version],
+                          check=True, capture_output=True, text=True).stdout.rstrip()
+    text = 'Measured %s:\n\n%s' % (re.sub(r'^bench-([0-9]{4})([0-9]{2})([0-9]{2})T.*', r'\1-\2-\3',
+                                             target(current[0])), text)
 else:
     if os.path.exists(os.path.join(res, 'series.md')):
         os.remove(os.path.join(res, 'series.md'))
@@ -304,7 +297,8 @@ if os.path.exists(abl):
     ablation = subprocess.run([os.path.join(top, 'scripts', 'ablation-table.py'), abl,
                                os.path.join(top, 'patches', 'pool', 'series')],
                               check=True, capture_output=True, text=True).stdout.rstrip()
-    ablation = 'From %s:\n\n%s' % (target(abl), ablation)
+    ablation = 'Measured %s:\n\n%s' % (re.sub(r'^bench-([0-9]{4})([0-9]{2})([0-9]{2})T.*', r'\1-\2-\3',
+                                                 target(abl)), ablation)
 else:
     ablation = ('(no ablation run of v%s: make bench QUICK=1 KERNELS="base patched-2 '
                 'patched-3 patched-4 patched" TAG=ablation-v%s)' % (version, version))

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""key-cells.py RUN.jsonl LABEL: the cover letter's results table, plain
+text within 80 columns: for a few key cells of a make bench run, without
+pressure and under memcg, the absolute throughput of base (Linux 7.3) and
+patched (MB/s; round trips per second for ping-pong), their ratio, the
+ratio of patched to v72 (Linux 7.2) where the run has it, and page
+allocator calls per MiB (per message for ping-pong) of base and patched.
+Each figure is a cell's median over rounds, icount clock; the 64 KiB grid
+row gives the median over its cells. LABEL names the patched kernel."""
+import importlib.util
+import json
+import os
+import statistics
+import sys
+
+_spec = importlib.util.spec_from_file_location(
+    'bench_report', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'bench-report.py'))
+br = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(br)
+
+# (msg_size, mode, writers, readers) of the key cells; None: the 64K grid.
+KEY = [None, (100, '', 1, 1), (100, '', 5, 5), (512, '', 5, 5), (4096, '', 5, 5),
+       (1048576, '', 1, 1), (1, 'pp', 1, 1), (100, 'pp', 1, 1)]
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    label = argv[1] if len(argv) > 1 else 'patched'
+    recs = [json.loads(l) for l in open(argv[0]) if l.strip()]
+    recs = [r for r in recs if r.get('clock') == 'icount']
+    cells = {}
+    for r in recs:
+        cells.setdefault(r['variant'], {}).setdefault(br.rec_key(r), {})[r['round']] = r
+    if 'base' not in cells or 'patched' not in cells:
+        print('no base or patched kernel in ' + argv[0])
+        return 1
+    has72 = 'v72' in cells
+
+    def med(v, k, f):
+        rs = cells.get(v, {}).get(k)
+        return statistics.median(f(x) for x in rs.values()) if rs else None
+
+    def ratio(v, b, k):
+        p, q = cells.get(v, {}).get(k, {}), cells.get(b, {}).get(k, {})
+        rr = [br.tput(p[i]) / br.tput(q[i]) for i in p if i in q and br.tput(q[i]) > 0]
+        return statistics.median(rr) if rr else None
+
+    print('%-20s %9s %9s %7s %7s %8s %8s' % ('cell', '7.3', label, label + '/', label + '/',
+                                            'allocs', 'allocs'))
+    print('%-20s %9s %9s %7s %7s %8s %8s' % ('', 'MB/s', 'MB/s', '7.3', '7.2' if has72 else '',
+                                            '7.3', label))
+    for p in ('none', 'memcg'):
+        keys = {k for k in cells['patched'] if k[0] == p}
+        if not keys:
+            continue
+        for kk in KEY:
+            if kk is None:
+                ks = sorted(k for k in keys if k[1] == 65536 and k[2] == '')
+                name = '64K grid (%d)' % len(ks)
+            else:
+                ks = [k for k in keys if k[1:] == kk]
+                name = ('%s pp' if kk[1] == 'pp' else '%s %dx%d') % (
+                    br.cellname((p,) + kk)[0], *kk[2:]) if kk[1] != 'pp' else \
+                    '%s ping-pong' % br.cellname((p,) + kk)[0]
+            if not ks:
+                continue
+
+            def agg(f):
+                xs = [x for x in (f(k) for k in ks) if x is not None]
+                return statistics.median(xs) if xs else None
+            tb, tp = agg(lambda k: med('base', k, br.tput)), agg(lambda k: med('patched', k, br.tput))
+            r73, r72 = agg(lambda k: ratio('patched', 'base', k)), agg(lambda k: ratio('patched', 'v72', k))
+            ab, ap = agg(lambda k: med('base', k, br.allocs)), agg(lambda k: med('patched', k, br.allocs))
+            pp = kk is not None and kk[1] == 'pp'
+            f = (lambda x: '%9.0f' % x) if pp else (lambda x: '%9.1f' % x)
+            fa = (lambda x: '%8.3f' % x) if pp else (lambda x: '%8.1f' % x)
+            print('%-20s %s %s %s %s %s %s' % (
+                (name + ', ' + p)[:20], f(tb) if tb is not None else '%9s' % '-',
+                f(tp) if tp is not None else '%9s' % '-',
+                '%7.3f' % r73 if r73 is not None else '%7s' % '-',
+                '%7.3f' % r72 if r72 is not None else '%7s' % '-',
+                fa(ab) if ab is not None else '%8s' % '-', fa(ap) if ap is not None else '%8s' % '-'))
+    rounds = max(r['round'] for r in recs)
+    print('(icount clock, %d round(s); ping-pong rows: round trips/s and allocator' % rounds)
+    print(' calls per message; 64K grid: median over its cells)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
