@@ -163,16 +163,18 @@ msg "done in $(( $(date +%s) - t0 ))s (tier $tier: CHECK=$CHECK HOST=$HOST DEBUG
 		[ -f "$con" ] || con=
 		c=$(python3 "$TOP/scripts/tap-count.py" "$o" $con | tail -1)
 		case "$n" in
-		host-*) d="build machine's own kernel $(uname -r), pipe_buffers" ;;
-		*-debug-*) d="Linux $k guest, debug.config (KASAN, PROVE_LOCKING, DEBUG_VM, DEBUG_ATOMIC_SLEEP)"
-			[ "$SOAK" = 1 ] && d="$d, then the soak for ${soak_secs}s" ;;
-		*-kcsan-*) d="Linux $k guest, kcsan.config (KCSAN, no data race reported in pipe code)" ;;
+		# Words an LKML reader understands: what kernel, what it checks;
+		# the config fragments are named in docs/testing.md.
+		host-*) d="the build machine's own kernel $(uname -r), pipe_buffers alone (its memcg tests skip where cgroup2 has no memory controller)" ;;
+		*-debug-*) d="Linux $k, a debug kernel (KASAN, PROVE_LOCKING, DEBUG_VM, DEBUG_ATOMIC_SLEEP)"
+			[ "$SOAK" = 1 ] && d="$d, then ${soak_secs}s of stress-ng pipe stressors, F_SETPIPE_SZ and FIFO opens under fail_page_alloc" ;;
+		*-kcsan-*) d="Linux $k, a KCSAN kernel (no data race reported in pipe code)" ;;
 		*)	# A page-size guest: the page size is said when the arch has more than one.
 			fl=${n#test-"$arch"-}; fl=${fl%-"$variant"}
-			d="Linux $k guest, tinyconfig + $ARCH_GUEST_CONFIG"
+			d="Linux $k, a minimal guest kernel (tinyconfig and what the tests need)"
 			pg=${ARCH_PAGE_SIZES%% *}
-			[ "$fl" = guest ] || { d="$d + $fl.config"; pg=${fl^^}; }
-			[ "$ARCH_PAGE_SIZES" = "${ARCH_PAGE_SIZES%% *}" ] || d="$d ($pg pages)" ;;
+			[ "$fl" = guest ] || pg=${fl^^}
+			[ "$ARCH_PAGE_SIZES" = "${ARCH_PAGE_SIZES%% *}" ] || d="$d, $pg pages" ;;
 		esac
 		echo "- $arch $d: $c"
 	done
