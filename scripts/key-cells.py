@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""key-cells.py RUN.jsonl LABEL: the cover letter's results table, plain
+"""key-cells.py RUN.jsonl LABEL [CLOCK]: the cover letter's results table, plain
 text within 80 columns: for a few key cells of a make bench run, without
 pressure and under memcg, the absolute throughput of base (Linux 7.3) and
 patched (MB/s; round trips per second for ping-pong), their ratio, the
 ratio of patched to v72 (Linux 7.2) where the run has it, and page
 allocator calls per MiB (per message for ping-pong) of base and patched.
-Each figure is a cell's median over rounds, icount clock; the 64 KiB grid
-row gives the median over its cells. LABEL names the patched kernel."""
+Each figure is a cell's median over rounds, in CLOCK (default icount);
+the 64 KiB grid row gives the median over its cells. LABEL names the
+patched kernel."""
 import importlib.util
 import json
 import os
@@ -27,8 +28,12 @@ KEY = [None, (100, '', 1, 1), (100, '', 5, 5), (512, '', 5, 5), (4096, '', 5, 5)
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     label = argv[1] if len(argv) > 1 else 'patched'
+    clock = argv[2] if len(argv) > 2 else 'icount'
     recs = [json.loads(l) for l in open(argv[0]) if l.strip()]
-    recs = [r for r in recs if r.get('clock') == 'icount']
+    recs = [r for r in recs if r.get('clock') == clock]
+    if not recs:
+        print('no %s records in %s' % (clock, argv[0]))
+        return 1
     cells = {}
     for r in recs:
         cells.setdefault(r['variant'], {}).setdefault(br.rec_key(r), {})[r['round']] = r
@@ -82,7 +87,7 @@ def main(argv=None):
                 '%7.3f' % r72 if r72 is not None else '%7s' % '-',
                 fa(ab) if ab is not None else '%8s' % '-', fa(ap) if ap is not None else '%8s' % '-'))
     rounds = max(r['round'] for r in recs)
-    print('(icount clock, %d round(s); ping-pong rows: round trips/s and allocator' % rounds)
+    print('(%s clock, %d round(s); ping-pong rows: round trips/s and allocator' % (clock, rounds))
     print(' calls per message; 64K grid: median over its cells)')
     return 0
 

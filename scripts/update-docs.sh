@@ -286,6 +286,21 @@ def series_line(name):
     return '"[PATCH%s %s/%s] %s"' % ('' if ver == '1' else ' v' + ver, '0' * width, str(n).zfill(width), subj)
 
 
+# @REALTIME@: the key cells in real time (MTTCG), from the series' run of
+# several rounds in both clocks (make bench QUICK=1 ROUNDS=3
+# CLOCKS="icount realtime" KERNELS="base patched" TAG=vN-rounds).
+rt = os.path.join(res, 'latest-v%s-rounds.jsonl' % version)
+realtime = textwrap.fill('(no real-time run of v%s: make bench QUICK=1 ROUNDS=3 CLOCKS="icount '
+                         'realtime" KERNELS="base patched" TAG=v%s-rounds)' % (version, version), 72)
+if os.path.exists(rt):
+    out = subprocess.run([os.path.join(top, 'scripts', 'key-cells.py'), rt, 'v' + version, 'realtime'],
+                         capture_output=True, text=True)
+    if out.returncode == 0:
+        realtime = 'Real time, measured %s:\n\n%s' % (
+            re.sub(r'^bench-([0-9]{4})([0-9]{2})([0-9]{2})T.*', r'\1-\2-\3', target(rt)),
+            out.stdout.rstrip())
+
+
 # @ABLATION@: the pool series patch by patch (make bench with patched-N
 # kernels: the series' own run TAG=vN when it has them, else
 # TAG=ablation-vN), scripts/ablation-table.py.
@@ -315,7 +330,7 @@ for name in sorted(os.listdir(os.path.join(top, 'cover-letter'))):
     body = body.replace('@POOL_SERIES@', series_line('pool'))
     body = body.replace('@BASE@', base).replace('@RESULTS@', text).replace('@MATRIX@', matrix_text)
     body = body.replace('@SPLICE@', splice).replace('@ARM64@', arm_text)
-    body = body.replace('@ABLATION@', ablation)
+    body = body.replace('@ABLATION@', ablation).replace('@REALTIME@', realtime)
     open(os.path.join(top, 'cover-letter', name, 'body'), 'w').write(body)
 
 # results/README.md: every generated table of the runs the documents quote.
