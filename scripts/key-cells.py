@@ -14,6 +14,7 @@ import json
 import os
 import statistics
 import sys
+import textwrap
 
 _spec = importlib.util.spec_from_file_location(
     'bench_report', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'bench-report.py'))
@@ -89,6 +90,30 @@ def main(argv=None):
     rounds = max(r['round'] for r in recs)
     print('(%s clock, %d round(s); ping-pong rows: round trips/s and allocator' % (clock, rounds))
     print(' calls per message; 64K grid: median over its cells)')
+    if rounds > 1:
+        # How far rounds of one kernel spread, and the cells where the
+        # patched kernel was below or above base in every round.
+        spread, below, above = (1.0, ''), [], []
+        for v in ('base', 'patched'):
+            for k, rs in cells[v].items():
+                t = [br.tput(x) for x in rs.values() if br.tput(x) > 0]
+                if len(t) > 1 and max(t) / min(t) > spread[0]:
+                    spread = (max(t) / min(t), '%s %s, %s' % (v, ' '.join(br.cellname(k)), k[0]))
+        for k in sorted(cells['patched'], key=br.cell_key):
+            p, q = cells['patched'][k], cells['base'].get(k, {})
+            rr = [br.tput(p[i]) / br.tput(q[i]) for i in p if i in q and br.tput(q[i]) > 0]
+            if len(rr) == rounds and (k[2] == 'pp' or k[1] != 65536):
+                name = '%s %s' % (' '.join(br.cellname(k)), k[0])
+                if max(rr) < 1:
+                    below.append(name)
+                elif min(rr) > 1:
+                    above.append(name)
+        print('Rounds of one kernel differ by up to %.1fx (%s).' % spread)
+        for what, lst in (('below', below), ('above', above)):
+            if lst:
+                print('%s below 7.3 in every round:' % label if what == 'below' else
+                      '%s above 7.3 in every round:' % label)
+                print(textwrap.fill(', '.join(lst), 76, initial_indent='  ', subsequent_indent='  '))
     return 0
 
 
