@@ -41,7 +41,7 @@ help:
 	@echo "make fresh-machine  make test in a minimal Debian bookworm root (debootstrap): every install step proven (needs root)"
 	@echo "make soak     the pipe soak in the debug guest: stress-ng, F_SETPIPE_SZ, FIFO opens, fail_page_alloc, memcg leak check"
 	@echo "              (SOAK_SECONDS of guest time, default 240; VARIANT=patched|base)"
-	@echo "make bench    pipe_bench: base (7.3) vs patched vs v72 (7.2), icount and realtime clocks (QUICK=1: one round, icount, < 15 min;"
+	@echo "make bench    pipe_bench: base (7.3) vs patched vs v72 (7.2), icount and realtime clocks (QUICK=1: one round, icount, ~25 min from scratch;"
 	@echo "              LOCKSTAT=1: pipe->mutex lock statistics; KERNELS, PRESSURE, CLOCKS, ROUNDS, DURATION, VCPUS, JOBS)"
 	@echo "make tree     linux/: base commit + patches/pool/ on branch pipe-pool, + patches/pipe_bench/ on pipe-bench"
 	@echo "make export   regenerate patches/pool/ and patches/pipe_bench/ from linux/'s two branches"
