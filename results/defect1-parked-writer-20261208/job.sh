@@ -1,0 +1,1 @@
+cd pipe && ./pipe_pool_test -f full_ring
