@@ -66,8 +66,7 @@ def main(argv=None):
                 if var != v or key[0] != p or ('base', key) not in cells:
                     continue
                 base = cells[('base', key)]
-                per_round = [br.tput(rs[i]) / br.tput(base[i]) for i in rs
-                             if i in base and br.tput(base[i]) > 0]
+                per_round = br.round_ratios(rs, base)
                 if per_round:
                     ratios.append(statistics.median(per_round))
             cols.append('%11.3f' % statistics.median(ratios) if ratios else '%11s' % '-')

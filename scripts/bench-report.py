@@ -86,6 +86,12 @@ def tput(rec):
     return rec['mb_per_s']
 
 
+def round_ratios(p, b):
+    """Per-round throughput ratios of cell records P to B, each {round:
+    record}, over the rounds both have, in round order."""
+    return [tput(p[i]) / tput(b[i]) for i in sorted(set(p) & set(b)) if tput(b[i]) > 0]
+
+
 def allocs(rec, raw=False):
     """Allocator calls per MiB piped, less the pages swapped in (unless raw);
     per message for a ping-pong cell."""
@@ -149,7 +155,7 @@ class Data:
         """dict with the per-round ratios and statistics, or None."""
         b, p = self.cells[cfg][key].get(base, {}), self.cells[cfg][key].get(v, {})
         rounds = sorted(set(b) & set(p))
-        ratios = [tput(p[i]) / tput(b[i]) for i in rounds if tput(b[i]) > 0]
+        ratios = round_ratios(p, b)
         if not ratios:
             return None
         lo, hi = boot_ci(ratios)

@@ -49,7 +49,7 @@ def main(argv=None):
 
     def ratio(v, b, k):
         p, q = cells.get(v, {}).get(k, {}), cells.get(b, {}).get(k, {})
-        rr = [br.tput(p[i]) / br.tput(q[i]) for i in p if i in q and br.tput(q[i]) > 0]
+        rr = br.round_ratios(p, q)
         return statistics.median(rr) if rr else None
 
     print('%-20s %9s %9s %7s %7s %8s %8s' % ('cell', '7.3', label, label + '/', label + '/',
@@ -101,7 +101,7 @@ def main(argv=None):
                     spread = (max(t) / min(t), '%s %s, %s' % (v, ' '.join(br.cellname(k)), k[0]))
         for k in sorted(cells['patched'], key=br.cell_key):
             p, q = cells['patched'][k], cells['base'].get(k, {})
-            rr = [br.tput(p[i]) / br.tput(q[i]) for i in p if i in q and br.tput(q[i]) > 0]
+            rr = br.round_ratios(p, q)
             if len(rr) == rounds and (k[2] == 'pp' or k[1] != 65536):
                 name = '%s %s' % (' '.join(br.cellname(k)), k[0])
                 if max(rr) < 1:
