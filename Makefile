@@ -28,7 +28,7 @@ ifneq ($(unknown),)
 $(error unknown setting(s) on the command line: $(unknown) ("make help" lists the known ones))
 endif
 
-.PHONY: help test test-all soak bench tree export check selfcheck clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests fresh-machine
+.PHONY: help test test-all soak bench defects tree export check selfcheck clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests fresh-machine
 
 help:
 	@echo "make test     the contributor's and CI's tier: selfcheck, the cheap gates (both series apply alone and together,"
@@ -43,6 +43,8 @@ help:
 	@echo "              (SOAK_SECONDS of guest time, default 240; VARIANT=patched|base)"
 	@echo "make bench    pipe_bench: base (7.3) vs patched vs v72 (7.2), icount and realtime clocks (QUICK=1: one round, icount, ~25 min from scratch;"
 	@echo "              LOCKSTAT=1: pipe->mutex lock statistics; KERNELS, PRESSURE, CLOCKS, ROUNDS, DURATION, VCPUS, JOBS)"
+	@echo "make defects  issue 30's defects on 7.3, series v4 (from this repository's history) and v5: pipe_buffers and"
+	@echo "              the defects' workloads (scripts/defect-probes.c) in icount guests, a table (KERNELS, ROUNDS, JOBS)"
 	@echo "make tree     linux/: base commit + patches/pool/ on branch pipe-pool, + patches/pipe_bench/ on pipe-bench"
 	@echo "make export   regenerate patches/pool/ and patches/pipe_bench/ from linux/'s two branches"
 	@echo "make selfcheck  the harness's own tests: parsers and reports on recorded fixtures, shellcheck, pyflakes (seconds, no root)"
@@ -68,6 +70,9 @@ fresh-machine:
 
 bench:
 	@scripts/bench.sh
+
+defects:
+	@scripts/defects.sh
 
 tree:
 	@scripts/tree.sh

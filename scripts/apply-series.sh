@@ -11,6 +11,9 @@
 #            per-patch builds of each series on its own base)
 #   vXY      Linux X.Y (v72: Debian's linux-source-7.2), nothing applied: an
 #            older reference for the benchmark
+#   series-v4  base + the 11 kernel patches of series v4 as this
+#            repository last held them (v4_commit below): the kernel make
+#            defects shows issue 30's defects on
 # The variants of KVER_SERIES share one git worktree of its base repository
 # ($WORK/trees/src) and one build directory per arch and flavor: going from
 # one variant to the next only touches the files the patches touch, so each
@@ -21,8 +24,11 @@
 # and the resulting commit.
 source "$(dirname "$0")/lib.sh"
 STEP=apply-series
-variant=${1:?usage: apply-series.sh base|patched|patched-N|only-NAME|vXY}
+variant=${1:?usage: apply-series.sh base|patched|patched-N|only-NAME|series-v4|vXY}
 series=$(variant_series "$variant")
+# Series v4 as sent for review: the commit of this repository whose
+# patches/ held its 37 patches last. v5 replaced it.
+v4_commit=945efa380ae9a1ec516143893638f4285963a71d
 "$TOP/scripts/prepare-tree.sh" "$series"
 repo=$WORK/base-$series
 tree=$(tree_dir "$variant")
@@ -40,6 +46,9 @@ patched|patched-[0-9]*)
 	done ;;
 only-*)
 	series_patches "${variant#only-}"
+	patches=("${PATCHES[@]}") ;;
+series-v4)
+	history_patches "$v4_commit" 11 "$WORK/history/v4"
 	patches=("${PATCHES[@]}") ;;
 *)	die "unknown variant: $variant" ;;
 esac

@@ -246,7 +246,7 @@ import glob, os, re, sys
 top = sys.argv[1]
 covered = set(sys.argv[2:])
 # Scripts that run inside the guest, on its busybox, not on this machine.
-GUEST = {'soak-guest.sh', 'peers-job.sh', 'bench-job.sh'}
+GUEST = {'soak-guest.sh', 'peers-job.sh', 'bench-job.sh', 'defects-job.sh'}
 files = sorted(p for p in glob.glob(os.path.join(top, 'scripts', '*.sh'))
                if os.path.basename(p) not in GUEST) + \
     [p for p in (os.path.join(top, '.ci', 'run'), os.path.join(top, 'Makefile')) if os.path.exists(p)]

@@ -93,6 +93,25 @@ series_patches() {
 	done <"$d/series"
 }
 
+# history_patches COMMIT N DIR: the first N patches of patches/series as
+# this repository's COMMIT held them, written to DIR, in PATCHES. Needs
+# the clone's history (a shallow clone: git fetch --unshallow).
+history_patches() {
+	local rev=$1 max=$2 dir=$3 p
+	git -C "$TOP" cat-file -e "$rev^{commit}" 2>/dev/null ||
+		die "commit $rev is not in this clone (a shallow clone? git fetch --unshallow)"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	PATCHES=()
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		[ ${#PATCHES[@]} -lt "$max" ] || break
+		git -C "$TOP" show "$rev:patches/$p" >"$dir/$p" ||
+			die "$rev:patches/series names a missing file: $p"
+		PATCHES+=("$dir/$p")
+	done < <(git -C "$TOP" show "$rev:patches/series")
+}
+
 # checkpatch_ignore NAME: checkpatch options for series NAME. A series
 # whose MAINTAINERS entries come in a patch of their own (one the
 # maintainers can take or drop) gets "--ignore FILE_PATH_CHANGES": that

@@ -200,6 +200,17 @@ def main():
     expect('bench-report without records', os.path.join(FX, 'bench', 'empty.expected'),
            run_main(rep, [os.devnull]))
 
+    # defects-report.py on guest outputs of defects-job.sh (make defects on
+    # 7.3, v4 and v5): the table, and a v5 guest whose job did not finish.
+    dr = load('defects-report')
+    dfx = os.path.join(FX, 'defects')
+    kern = ['base', 'series-v4', 'patched']
+    expect('defects-report', os.path.join(dfx, 'report.expected'),
+           run_main(dr, ['%s=%s' % (k, os.path.join(dfx, k + '.out')) for k in kern]))
+    expect('defects-report, v5 truncated', os.path.join(dfx, 'truncated.expected'),
+           run_main(dr, ['%s=%s' % (k, os.path.join(dfx, k + '.out')) for k in kern[:2]] +
+                    ['patched=' + os.path.join(dfx, 'truncated.out')]))
+
     # bench-records.py on guest outputs of bench-job.sh (pipe_bench run on a
     # host: "none", stress-ng, memcg skipped for want of swap; a LOCKSTAT=1
     # run with /proc/lock_stat lines): the check, the records written with
