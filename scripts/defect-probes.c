@@ -15,12 +15,16 @@
  *	memory.reclaim. -x:
  *	the pipes are made outside that cgroup (a container runtime making a
  *	container's stdio pipes), the data written from inside it.
- *   defect-probes records [-f] [-m MIB] ROUNDS WRITERS SIZE
+ *   defect-probes records [-f] [-w] [-m MIB] ROUNDS WRITERS SIZE
  *	Defect 3. Per round, WRITERS processes released together write one
  *	record of SIZE bytes each, in one write(), into a fresh pipe of 1 MiB
  *	(room for all of them); the records must come out whole. -f:
  *	fail_page_alloc fails every allocation of the writers that may not
- *	enter direct reclaim, the allocation v4 makes under pipe->mutex. -m:
+ *	enter direct reclaim, the allocation v4 makes under pipe->mutex. -w:
+ *	-f, and of two writers the second is a SCHED_FIFO task on the first
+ *	one's CPU that writes once poll() sees the pipe readable, which a
+ *	kernel that drops the mutex and wakes readers mid-write lets in then
+ *	(v4), and others only once the first record is whole. -m:
  *	the writers run in a memory cgroup of MIB MiB held at its memory.max
  *	by an anonymous hog of twice that (swap needed).
  *   defect-probes timers SECONDS
@@ -33,7 +37,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -358,14 +364,59 @@ static pid_t hog_start(long bytes)
 	return pid;
 }
 
-/* One round: 0 whole, 1 a record split, 2 a write short or failed. */
-static int records_round(int writers, long size, int inject, char *buf)
+static void pin_cpu0(void)
 {
-	int p[2], gate[2], status, ret = 0;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		_exit(3);
+}
+
+/*
+ * Writer @w of a round: fills its record, marks itself for fail_page_alloc
+ * when @inject, waits for its start and writes the record in one write().
+ * With @woken, writer 1 is a SCHED_FIFO task on the CPU of writer 0 (CPU
+ * 0) that starts when the pipe first becomes readable: on a kernel that
+ * wakes readers before a write is done, in the middle of writer 0's.
+ */
+static void records_writer(int w, long size, int inject, int woken, char *buf,
+			   int wfd, int rfd, int gate, int ready)
+{
+	char c;
+
+	memset(buf, 'a' + w, size);
+	if (woken) {
+		struct sched_param sp = { .sched_priority = 1 };
+
+		pin_cpu0();
+		if (w == 1 && sched_setscheduler(0, SCHED_FIFO, &sp))
+			_exit(3);
+	}
+	if (inject && write_file("/proc/self/make-it-fail", "1"))
+		_exit(3);
+	if (woken && w == 1) {
+		struct pollfd pfd = { .fd = rfd, .events = POLLIN };
+
+		if (write(ready, "r", 1) != 1 || poll(&pfd, 1, -1) != 1)
+			_exit(3);
+	} else if (read(gate, &c, 1) != 0) {
+		_exit(3);
+	}
+	_exit(write(wfd, buf, size) == size ? 0 : 2);
+}
+
+/* One round: 0 whole, 1 a record split, 2 a write short or failed. */
+static int records_round(int writers, long size, int inject, int woken,
+			 char *buf)
+{
+	int p[2], gate[2], ready[2], status, ret = 0;
 	long total = writers * size, got = 0, run;
 	ssize_t n;
+	char c;
 
-	if (pipe(p) || pipe(gate))
+	if (pipe(p) || pipe(gate) || pipe(ready))
 		die("pipe");
 	if (fcntl(p[1], F_SETPIPE_SZ, PIPE_1M) < PIPE_1M)
 		die("F_SETPIPE_SZ");
@@ -375,18 +426,20 @@ static int records_round(int writers, long size, int inject, char *buf)
 		if (pid < 0)
 			die("fork");
 		if (!pid) {
-			char c;
-
 			close(gate[1]);
-			memset(buf, 'a' + w, size);
-			if (inject && write_file("/proc/self/make-it-fail", "1"))
-				_exit(3);
-			if (read(gate[0], &c, 1) != 0)
-				_exit(3);
-			_exit(write(p[1], buf, size) == size ? 0 : 2);
+			close(ready[0]);
+			records_writer(w, size, inject, woken, buf, p[1], p[0],
+				       gate[0], ready[1]);
 		}
 	}
 	close(gate[0]);
+	close(ready[1]);
+	/* The woken writer is in poll() (or about to be) before the start. */
+	if (woken && read(ready[0], &c, 1) != 1)
+		die("the woken writer did not start");
+	if (woken)
+		usleep(20000);
+	close(ready[0]);
 	close(gate[1]);
 	close(p[1]);
 	for (int w = 0; w < writers; w++) {
@@ -413,14 +466,17 @@ static int records_round(int writers, long size, int inject, char *buf)
 
 static int probe_records(int argc, char **argv)
 {
-	int inject = 0, mib = 0, rounds, writers, split = 0, shorts = 0, opt;
+	int inject = 0, woken = 0, mib = 0, rounds, writers, split = 0;
+	int shorts = 0, opt;
 	long size, injected = 0, cur = 0;
 	pid_t hog = 0;
 	char *buf, val[32];
 
-	while ((opt = getopt(argc, argv, "fm:")) != -1) {
+	while ((opt = getopt(argc, argv, "fwm:")) != -1) {
 		if (opt == 'f')
 			inject = 1;
+		else if (opt == 'w')
+			woken = inject = 1;
 		else if (opt == 'm')
 			mib = atoi(optarg);
 		else
@@ -431,7 +487,7 @@ static int probe_records(int argc, char **argv)
 	rounds = atoi(argv[optind]);
 	writers = atoi(argv[optind + 1]);
 	size = atol(argv[optind + 2]);
-	if (writers * size > PIPE_1M)
+	if (writers * size > PIPE_1M || (woken && writers != 2))
 		return 1;
 	/* Private: each writer fills its own copy. */
 	buf = mmap(NULL, PIPE_1M, PROT_READ | PROT_WRITE,
@@ -469,7 +525,7 @@ static int probe_records(int argc, char **argv)
 		fpa_set("probability", "100");
 	}
 	for (int r = 0; r < rounds; r++) {
-		int res = records_round(writers, size, inject, buf);
+		int res = records_round(writers, size, inject, woken, buf);
 
 		split += res == 1;
 		shorts += res == 2;
@@ -485,7 +541,8 @@ static int probe_records(int argc, char **argv)
 		cg_leave_and_remove();
 	}
 	printf("PROBE records-%s rounds=%d writers=%d size=%ld split=%d short=%d injected=%ld memory_max_events=%ld\n",
-	       inject ? "fail" : mib ? "memcg" : "plain", rounds, writers,
+	       woken ? "woken" : inject ? "fail" : mib ? "memcg" : "plain",
+	       rounds, writers,
 	       size, split, shorts, injected, hog ? cur : 0L);
 	return 0;
 }

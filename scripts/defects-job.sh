@@ -7,7 +7,8 @@
 # "PROBE ..." line that defects-report.py reads:
 #   parked      defects 1, 2, 4: 16 full rings of 256 pages, writers parked
 #               in a write() of 64 KiB
-#   records     defect 3: large writes under fault injection (-f) and at
+#   records     defect 3: large writes under fault injection (-f; -w: a
+#               SCHED_FIFO writer woken by the first data), and at
 #               memory.max (-m, needs swap: 512 MiB of zram)
 #   timers      defect 5: callbacks of an idle pipe with a parked writer
 #   create      defect 6: what a pipe costs to make
@@ -34,6 +35,7 @@ probe parked 16 256 3
 probe parked -x 16 256 3
 probe records -f 100 8 65536
 probe records -f 100 3 262144
+probe records -w 100 2 262144
 i=0
 while [ $i -lt "$MEMCG_ROUNDS" ]; do
 	probe records -m 64 200 2 65536

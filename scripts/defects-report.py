@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""defects-report.py NAME=OUT...: the table of make defects.
+"""defects-report.py [--cover [--date D]] NAME=OUT...: make defects' table.
 
 Each OUT is a guest's output of defects-job.sh on kernel NAME; the first
 is the reference (7.3), the last the series the targets apply to. Prints a
 Markdown table, a row per measure of issue 30's defects: its value on each
 kernel, the target, and for every kernel after the first whether it meets
 it. Exits 1 when the last kernel misses a target or a probe of any kernel
-failed, 2 on unusable input.
+failed, 2 on unusable input. --cover: the cover letter's summary of the
+same, within 72 columns, for the kernels base, series-v4 and patched,
+measured on date D.
 """
 import re
 import sys
@@ -46,8 +48,52 @@ def one(probes, name, key, match=None):
     return sum(float(r[key]) for r in recs)
 
 
+def cover(kernels, date):
+    """A few lines per workload: 7.3 / v4 / v5, within 72 columns."""
+    by = dict(kernels)
+    if not all(k in by for k in ("base", "series-v4", "patched")):
+        print("defects-report.py --cover: needs base, series-v4 and patched",
+              file=sys.stderr)
+        return 2
+    ks = [by[k][0] for k in ("base", "series-v4", "patched")]
+
+    def vals(probe, key, fmt="{:.1f}", match=None):
+        v = [one(k, probe, key, match) for k in ks]
+        return " / ".join("n/a" if x is None else fmt.format(x) for x in v)
+
+    rec = [("3 x 256 KiB records at memory.max (64 MiB, zram)", "memcg",
+            {"writers": "3", "size": "262144"}),
+           ("2 x 256 KiB, no-reclaim allocations failed, second writer\n"
+            "  SCHED_FIFO and woken by the first data", "woken",
+            {"writers": "2", "size": "262144"})]
+    print("The workloads of the v4 review, measured %s in QEMU icount" % date)
+    print("guests (2 vCPUs, run in turn: no lock contention), 7.3 / v4 / v5:")
+    print("- 16 pipes of 1 MiB streamed, then filled by vmsplice, a writer")
+    print("  parked on each; kernel pages per pipe after 3 s:")
+    print("  " + vals("parked", "parked_pages") + ", after memory.reclaim: " +
+          vals("parked", "reclaimed_pages"))
+    for what, mode, match in rec:
+        r = one(ks[2], "records-" + mode, "rounds", match)
+        print("- %s,\n  records split of %s: %s" % (
+            what, "n/a" if r is None else "%d" % r,
+            vals("records-" + mode, "split", "{:.0f}", match)))
+    print("- timer or work callbacks of an idle pipe with a parked writer in")
+    print("  5 s: " + vals("timers", "pipe_callbacks", "{:.0f}"))
+    print("- guest ns (icount: instructions) per pipe() and two close()s:")
+    print("  " + vals("create", "ns_per_pipe", "{:.0f}"))
+    return 0
+
+
 def main(argv=None):
-    argv = argv or sys.argv
+    argv = list(argv or sys.argv)
+    as_cover = "--cover" in argv
+    if as_cover:
+        argv.remove("--cover")
+    date = "(no date)"
+    if "--date" in argv[:-1]:
+        i = argv.index("--date")
+        date = argv[i + 1]
+        del argv[i:i + 2]
     kernels = []
     for arg in argv[1:]:
         name, _, path = arg.partition("=")
@@ -55,6 +101,8 @@ def main(argv=None):
             print(__doc__, file=sys.stderr)
             return 2
         kernels.append((name, parse(path)))
+    if as_cover:
+        return cover(kernels, date)
     if len(kernels) < 2:
         print("defects-report.py: the reference and at least one kernel",
               file=sys.stderr)
@@ -92,9 +140,12 @@ def main(argv=None):
                 lambda k, p=probe, key=key: one(k[0], p, key),
                 lambda v, b: v <= b + 4, "<= 7.3 + 4", "{:.1f}")
     for mode, what in (("fail", "fail_page_alloc fails no-reclaim allocations"),
+                       ("woken", "the same, the second writer SCHED_FIFO, woken by the"
+                        " first data"),
                        ("memcg", "memory.max 64 MiB, hog 128 MiB, zram")):
-        sizes = (("8", "65536"), ("3", "262144")) if mode == "fail" else \
-            (("2", "65536"), ("3", "262144"))
+        sizes = {"fail": (("8", "65536"), ("3", "262144")),
+                 "woken": (("2", "262144"),),
+                 "memcg": (("2", "65536"), ("3", "262144"))}[mode]
         for w, size in sizes:
             match = {"writers": w, "size": size}
 

@@ -61,6 +61,8 @@ for k in $kernels; do
 	outs+=("$k=$dir/$k.out")
 done
 msg "guests done in $(( $(date +%s) - t0 ))s"
+# The run the documents quote (update-docs.sh: the cover letter's summary).
+[ "$kernels" = "base series-v4 patched" ] && ln -sfn "defects-$stamp" "$TOP/results/latest-defects"
 rc=0
 python3 "$TOP/scripts/defects-report.py" "${outs[@]}" >"$dir.md" || rc=$?
 cat "$dir.md"

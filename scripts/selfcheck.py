@@ -207,6 +207,9 @@ def main():
     kern = ['base', 'series-v4', 'patched']
     expect('defects-report', os.path.join(dfx, 'report.expected'),
            run_main(dr, ['%s=%s' % (k, os.path.join(dfx, k + '.out')) for k in kern]))
+    expect('defects-report --cover', os.path.join(dfx, 'cover.expected'),
+           run_main(dr, ['--cover', '--date', '2026-12-08'] +
+                    ['%s=%s' % (k, os.path.join(dfx, k + '.out')) for k in kern]))
     expect('defects-report, v5 truncated', os.path.join(dfx, 'truncated.expected'),
            run_main(dr, ['%s=%s' % (k, os.path.join(dfx, k + '.out')) for k in kern[:2]] +
                     ['patched=' + os.path.join(dfx, 'truncated.out')]))

@@ -319,6 +319,19 @@ else:
                 'patched-3 patched-4 patched" TAG=ablation-v%s)' % (version, version))
 
 
+# @DEFECTS@: the workloads of issue 30's defects on 7.3, v4 and v5, from
+# the last make defects run on those three kernels (results/latest-defects).
+ddir = os.path.join(res, 'latest-defects')
+defects = '(no make defects run on base, series-v4 and patched)'
+if os.path.isdir(ddir):
+    day = re.sub(r'^defects-([0-9]{4})([0-9]{2})([0-9]{2})T.*', r'\1-\2-\3', os.readlink(ddir))
+    defects = subprocess.run([os.path.join(top, 'scripts', 'defects-report.py'), '--cover',
+                              '--date', day] +
+                             ['%s=%s' % (k, os.path.join(ddir, k + '.out'))
+                              for k in ('base', 'series-v4', 'patched')],
+                             check=True, capture_output=True, text=True).stdout.rstrip()
+
+
 for name in sorted(os.listdir(os.path.join(top, 'cover-letter'))):
     tpl = os.path.join(top, 'cover-letter', name, 'body.in')
     if not os.path.isfile(tpl):
@@ -331,6 +344,7 @@ for name in sorted(os.listdir(os.path.join(top, 'cover-letter'))):
     body = body.replace('@BASE@', base).replace('@RESULTS@', text).replace('@MATRIX@', matrix_text)
     body = body.replace('@SPLICE@', splice).replace('@ARM64@', arm_text)
     body = body.replace('@ABLATION@', ablation).replace('@REALTIME@', realtime)
+    body = body.replace('@DEFECTS@', defects)
     open(os.path.join(top, 'cover-letter', name, 'body'), 'w').write(body)
 
 # results/README.md: every generated table of the runs the documents quote.
