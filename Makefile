@@ -17,7 +17,7 @@ KNOWN_SETTINGS := \
     KERNELS QUICK PRESSURE CLOCKS ROUNDS DURATION JOBS QUIET_WAIT LOCKSTAT \
     TAG BENCH_ARGS PLOTS GRID_W GRID_R GRID_SIZE EXTRA_CELLS EXTRA_SIZES PP_SIZES \
     SUITE PEERS_SECONDS PERF_LOOPS HACKBENCH_LOOPS PIPELINE_MIB \
-    STUDY_VCPUS ARCHS SOAK SOAK_SECONDS SOAK_IMAGE FRESH_KEEP FRESH_ROOT FRESH_SUITE \
+    MUTANTS STUDY_VCPUS ARCHS SOAK SOAK_SECONDS SOAK_IMAGE FRESH_KEEP FRESH_ROOT FRESH_SUITE \
     EXPORT_DIR EXPORT_SRC SEND_DIR B4_NAME B4_EMAIL SIGNOFF \
     HW_CONFIG HW_DEBIAN_FLAVOUR HW_DEBUG_INFO HW_FRAGMENTS HW_JOBS HW_KUNIT \
     HW_LOCALVERSION \
@@ -28,7 +28,7 @@ ifneq ($(unknown),)
 $(error unknown setting(s) on the command line: $(unknown) ("make help" lists the known ones))
 endif
 
-.PHONY: help test test-all soak bench defects tree export check selfcheck clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests fresh-machine
+.PHONY: help test test-all soak bench defects mutants tree export check selfcheck clean fetch kernel send-dry hw-package hw-kernel hw-config hw-selftests fresh-machine
 
 help:
 	@echo "make test     the contributor's and CI's tier: selfcheck, the cheap gates (both series apply alone and together,"
@@ -45,6 +45,7 @@ help:
 	@echo "              LOCKSTAT=1: pipe->mutex lock statistics; KERNELS, PRESSURE, CLOCKS, ROUNDS, DURATION, VCPUS, JOBS)"
 	@echo "make defects  issue 30's defects on 7.3, series v4 (from this repository's history) and v5: pipe_buffers and"
 	@echo "              the defects' workloads (scripts/defect-probes.c) in icount guests, a table (KERNELS, ROUNDS, JOBS)"
+	@echo "make mutants  the KUnit suite on small wrong versions of the pool (scripts/mutants.py): each must fail a case (MUTANTS)"
 	@echo "make tree     linux/: base commit + patches/pool/ on branch pipe-pool, + patches/pipe_bench/ on pipe-bench"
 	@echo "make export   regenerate patches/pool/ and patches/pipe_bench/ from linux/'s two branches"
 	@echo "make selfcheck  the harness's own tests: parsers and reports on recorded fixtures, shellcheck, pyflakes (seconds, no root)"
@@ -73,6 +74,9 @@ bench:
 
 defects:
 	@scripts/defects.sh
+
+mutants:
+	@scripts/mutants.sh
 
 tree:
 	@scripts/tree.sh

@@ -11,6 +11,8 @@
 #            per-patch builds of each series on its own base)
 #   vXY      Linux X.Y (v72: Debian's linux-source-7.2), nothing applied: an
 #            older reference for the benchmark
+#   mutant-NAME  patched with mutant NAME of scripts/mutants.py applied
+#            (make mutants)
 #   series-v4  base + the 11 kernel patches of series v4 as this
 #            repository last held them (v4_commit below): the kernel make
 #            defects shows issue 30's defects on
@@ -24,7 +26,7 @@
 # and the resulting commit.
 source "$(dirname "$0")/lib.sh"
 STEP=apply-series
-variant=${1:?usage: apply-series.sh base|patched|patched-N|only-NAME|series-v4|vXY}
+variant=${1:?usage: apply-series.sh base|patched|patched-N|only-NAME|mutant-NAME|series-v4|vXY}
 series=$(variant_series "$variant")
 # Series v4 as sent for review: the commit of this repository whose
 # patches/ held its 37 patches last. v5 replaced it.
@@ -33,7 +35,7 @@ v4_commit=945efa380ae9a1ec516143893638f4285963a71d
 repo=$WORK/base-$series
 tree=$(tree_dir "$variant")
 
-patches=()
+patches=() extra=()
 case "$variant" in
 base|v[0-9][0-9]*) ;;
 patched|patched-[0-9]*)
@@ -47,13 +49,23 @@ patched|patched-[0-9]*)
 only-*)
 	series_patches "${variant#only-}"
 	patches=("${PATCHES[@]}") ;;
+mutant-*)
+	# The patched tree with one mutant of scripts/mutants.py (make mutants).
+	python3 "$TOP/scripts/mutants.py" list | cut -f1 | grep -qx -- "${variant#mutant-}" ||
+		die "no mutant ${variant#mutant-} (scripts/mutants.py list)"
+	for s in $SERIES_NAMES; do
+		series_patches "$s"
+		patches+=("${PATCHES[@]}")
+	done
+	extra=("$TOP/scripts/mutants.py") ;;
 series-v4)
 	history_patches "$v4_commit" 11 "$WORK/history/v4"
+	[ ${#PATCHES[@]} = 11 ] || die "$v4_commit:patches/series names ${#PATCHES[@]} patches, not v4's 11 kernel patches"
 	patches=("${PATCHES[@]}") ;;
 *)	die "unknown variant: $variant" ;;
 esac
 
-want=$variant:$( { git -C "$repo" rev-parse "$BASE_TAG"; cat "${patches[@]}" /dev/null; } | sha256sum | cut -c1-12)
+want=$variant:$( { git -C "$repo" rev-parse "$BASE_TAG"; cat "${patches[@]}" "${extra[@]}" /dev/null; } | sha256sum | cut -c1-12)
 up_to_date() {
 	local stamp
 	stamp=$(cat "$tree/.pipepool-series" 2>/dev/null || true)
@@ -102,5 +114,11 @@ for p in "${patches[@]}"; do
 		die "patch does not apply: ${p#"$TOP"/} (log: $log)"
 	fi
 done
+if [ "${variant#mutant-}" != "$variant" ]; then
+	python3 "$TOP/scripts/mutants.py" apply "${variant#mutant-}" . ||
+		die "mutant ${variant#mutant-} does not apply"
+	GIT_AUTHOR_NAME=pipepool GIT_AUTHOR_EMAIL=pipepool@localhost GIT_AUTHOR_DATE=$GIT_COMMITTER_DATE \
+		git commit -q -a -m "mutant ${variant#mutant-}"
+fi
 echo "$want $(git rev-parse HEAD)" >.pipepool-series
 msg "$variant tree: $(git log --oneline "$BASE_TAG"..HEAD | wc -l) patch(es) on $BASE_TAG"

@@ -27,10 +27,18 @@
  *	(v4), and others only once the first record is whole. -m:
  *	the writers run in a memory cgroup of MIB MiB held at its memory.max
  *	by an anonymous hog of twice that (swap needed).
- *   defect-probes timers SECONDS
+ *   defect-probes timers [-s] SECONDS
  *	Defect 5. A pipe carries 1 MiB, its ring is then filled and a writer
- *	parks in a write() of 64 KiB; after 2 s, counts for SECONDS the timer and
- *	workqueue callbacks named *pipe* (trace events) and context switches.
+ *	parks in a write() of 64 KiB; after 2 s, counts for SECONDS the timer
+ *	and workqueue callbacks named *pipe* (trace events) and context
+ *	switches. -s: right after the 1 MiB, with nothing else: the callbacks
+ *	that trim the pool, which the probe must see.
+ *   defect-probes foreign PIPES BYTES
+ *	Defect 7. Per pipe of 1 MiB, a process in cgroup A streams 1 MiB
+ *	through it, which leaves A's pages in the pool, then writes BYTES
+ *	from cgroup B. Prints the pages freed (/proc/vmstat pgfree) during
+ *	that write(). Not where they are freed: icount cannot time how long
+ *	pipe->mutex is held (the vCPUs run in turn).
  *   defect-probes create N
  *	Defect 6. Nanoseconds per pipe() and close() of both ends, over N.
  */
@@ -63,6 +71,7 @@
 
 static long page_size;
 static char cg[256];
+static pid_t hog;
 
 static void die(const char *fmt, ...)
 {
@@ -74,6 +83,8 @@ static void die(const char *fmt, ...)
 	printf(": %s\n", strerror(errno));
 	va_end(ap);
 	fflush(stdout);
+	if (hog > 0)
+		kill(hog, SIGKILL);
 	exit(2);
 }
 
@@ -386,6 +397,8 @@ static void records_writer(int w, long size, int inject, int woken, char *buf,
 {
 	char c;
 
+	if (!(woken && w == 1))
+		close(ready);
 	memset(buf, 'a' + w, size);
 	if (woken) {
 		struct sched_param sp = { .sched_priority = 1 };
@@ -399,7 +412,8 @@ static void records_writer(int w, long size, int inject, int woken, char *buf,
 	if (woken && w == 1) {
 		struct pollfd pfd = { .fd = rfd, .events = POLLIN };
 
-		if (write(ready, "r", 1) != 1 || poll(&pfd, 1, -1) != 1)
+		/* 10 s: a first writer that failed must not hang the round. */
+		if (write(ready, "r", 1) != 1 || poll(&pfd, 1, 10000) != 1)
 			_exit(3);
 	} else if (read(gate, &c, 1) != 0) {
 		_exit(3);
@@ -413,6 +427,7 @@ static int records_round(int writers, long size, int inject, int woken,
 {
 	int p[2], gate[2], ready[2], status, ret = 0;
 	long total = writers * size, got = 0, run;
+	pid_t pids[16];
 	ssize_t n;
 	char c;
 
@@ -425,6 +440,7 @@ static int records_round(int writers, long size, int inject, int woken,
 
 		if (pid < 0)
 			die("fork");
+		pids[w] = pid;
 		if (!pid) {
 			close(gate[1]);
 			close(ready[0]);
@@ -443,7 +459,7 @@ static int records_round(int writers, long size, int inject, int woken,
 	close(gate[1]);
 	close(p[1]);
 	for (int w = 0; w < writers; w++) {
-		if (wait(&status) < 0)
+		if (waitpid(pids[w], &status, 0) < 0)
 			die("wait");
 		if (!WIFEXITED(status) || WEXITSTATUS(status) == 3)
 			die("a writer failed to start (status %#x)", status);
@@ -469,7 +485,6 @@ static int probe_records(int argc, char **argv)
 	int inject = 0, woken = 0, mib = 0, rounds, writers, split = 0;
 	int shorts = 0, opt;
 	long size, injected = 0, cur = 0;
-	pid_t hog = 0;
 	char *buf, val[32];
 
 	while ((opt = getopt(argc, argv, "fwm:")) != -1) {
@@ -487,7 +502,7 @@ static int probe_records(int argc, char **argv)
 	rounds = atoi(argv[optind]);
 	writers = atoi(argv[optind + 1]);
 	size = atol(argv[optind + 2]);
-	if (writers * size > PIPE_1M || (woken && writers != 2))
+	if (writers * size > PIPE_1M || writers > 16 || (woken && writers != 2))
 		return 1;
 	/* Private: each writer fills its own copy. */
 	buf = mmap(NULL, PIPE_1M, PROT_READ | PROT_WRITE,
@@ -537,13 +552,13 @@ static int probe_records(int argc, char **argv)
 	if (hog) {
 		kill(hog, SIGKILL);
 		waitpid(hog, NULL, 0);
+		hog = 0;
 		cur = cg_key("memory.events", "max");
 		cg_leave_and_remove();
 	}
 	printf("PROBE records-%s rounds=%d writers=%d size=%ld split=%d short=%d injected=%ld memory_max_events=%ld\n",
 	       woken ? "woken" : inject ? "fail" : mib ? "memcg" : "plain",
-	       rounds, writers,
-	       size, split, shorts, injected, hog ? cur : 0L);
+	       rounds, writers, size, split, shorts, injected, mib ? cur : 0L);
 	return 0;
 }
 
@@ -571,12 +586,17 @@ static int probe_timers(int argc, char **argv)
 		TRACING "/events/timer/timer_expire_entry/enable",
 		TRACING "/events/workqueue/workqueue_execute_start/enable",
 	};
-	int secs, p[2], fl, pipe_cbs = 0, all_cbs = 0;
+	int secs, p[2], fl, pipe_cbs = 0, all_cbs = 0, stream_only = 0;
 	char *buf = malloc(PIPE_1M), line[512];
 	long c0, c1;
 	pthread_t t;
 	FILE *f;
 
+	if (argc == 3 && !strcmp(argv[1], "-s")) {
+		stream_only = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 2 || !buf)
 		return 1;
 	secs = atoi(argv[1]);
@@ -590,14 +610,16 @@ static int probe_timers(int argc, char **argv)
 		if (xfer(p[1], buf, PIPE_1M / 4, 1) < 0 ||
 		    xfer(p[0], buf, PIPE_1M / 4, 0) < 0)
 			die("stream");
-	fl = fcntl(p[1], F_GETFL);
-	fcntl(p[1], F_SETFL, fl | O_NONBLOCK);
-	while (write(p[1], buf, PIPE_1M) > 0)
-		;
-	fcntl(p[1], F_SETFL, fl);
-	if (pthread_create(&t, NULL, park_one, &p[1]))
-		die("pthread_create");
-	sleep(2);
+	if (!stream_only) {
+		fl = fcntl(p[1], F_GETFL);
+		fcntl(p[1], F_SETFL, fl | O_NONBLOCK);
+		while (write(p[1], buf, PIPE_1M) > 0)
+			;
+		fcntl(p[1], F_SETFL, fl);
+		if (pthread_create(&t, NULL, park_one, &p[1]))
+			die("pthread_create");
+		sleep(2);
+	}
 	must_write(TRACING "/tracing_on", "0");
 	must_write(TRACING "/trace", "");
 	for (unsigned int i = 0; i < sizeof(events) / sizeof(*events); i++)
@@ -623,12 +645,79 @@ static int probe_timers(int argc, char **argv)
 		}
 	}
 	fclose(f);
-	printf("PROBE timers seconds=%d pipe_callbacks=%d all_callbacks=%d ctxt_per_s=%.1f\n",
-	       secs, pipe_cbs, all_cbs, (double)(c1 - c0) / secs);
+	printf("PROBE timers%s seconds=%d pipe_callbacks=%d all_callbacks=%d ctxt_per_s=%.1f\n",
+	       stream_only ? "-stream" : "", secs, pipe_cbs, all_cbs,
+	       (double)(c1 - c0) / secs);
 	/* Let the writer go (EPIPE), and end. */
 	signal(SIGPIPE, SIG_IGN);
 	close(p[0]);
-	pthread_join(t, NULL);
+	if (!stream_only)
+		pthread_join(t, NULL);
+	return 0;
+}
+
+/* ---- foreign: another memcg's write into a full pool (defect 7) ---- */
+
+static long vmstat(const char *key)
+{
+	static char buf[16384];
+	size_t klen = strlen(key);
+	char *p;
+
+	if (read_file("/proc/vmstat", buf, sizeof(buf)))
+		die("read /proc/vmstat");
+	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (!strncmp(p, key, klen) && p[klen] == ' ')
+			return atol(p + klen + 1);
+	errno = ENOENT;
+	die("no %s in /proc/vmstat", key);
+	return -1;
+}
+
+static int probe_foreign(int argc, char **argv)
+{
+	long most = 0, total = 0, f0, f1, bytes;
+	char a[256], b[256], *buf;
+	int pipes, p[2];
+
+	if (argc != 3)
+		return 1;
+	pipes = atoi(argv[1]);
+	bytes = atol(argv[2]);
+	if (bytes < 1 || bytes > PIPE_1M)
+		return 1;
+	buf = mmap(NULL, PIPE_1M, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (buf == MAP_FAILED)
+		die("mmap");
+	memset(buf, 'f', PIPE_1M);
+	cg_make("foreign-a");
+	strcpy(a, cg);
+	cg_make("foreign-b");
+	strcpy(b, cg);
+	for (int i = 0; i < pipes; i++) {
+		cg_join(a);
+		if (pipe(p) || fcntl(p[1], F_SETPIPE_SZ, PIPE_1M) < PIPE_1M)
+			die("pipe");
+		if (xfer(p[1], buf, PIPE_1M, 1) < 0 || xfer(p[0], buf, PIPE_1M, 0) < 0)
+			die("stream");
+		cg_join(b);
+		f0 = vmstat("pgfree");
+		if (write(p[1], buf, bytes) != bytes)
+			die("write");
+		f1 = vmstat("pgfree");
+		total += f1 - f0;
+		if (f1 - f0 > most)
+			most = f1 - f0;
+		close(p[0]);
+		close(p[1]);
+	}
+	cg_join(CG_ROOT);
+	rmdir(a);
+	strcpy(cg, b);
+	cg_leave_and_remove();
+	printf("PROBE foreign pipes=%d bytes=%ld pgfree_per_write=%.1f pgfree_max=%ld\n",
+	       pipes, bytes, (double)total / pipes, most);
 	return 0;
 }
 
@@ -674,6 +763,8 @@ int main(int argc, char **argv)
 		ret = probe_records(argc - 1, argv + 1);
 	else if (!strcmp(argv[1], "timers"))
 		ret = probe_timers(argc - 1, argv + 1);
+	else if (!strcmp(argv[1], "foreign"))
+		ret = probe_foreign(argc - 1, argv + 1);
 	else if (!strcmp(argv[1], "create"))
 		ret = probe_create(argc - 1, argv + 1);
 	if (ret == 1)

@@ -11,6 +11,9 @@
 #               SCHED_FIFO writer woken by the first data), and at
 #               memory.max (-m, needs swap: 512 MiB of zram)
 #   timers      defect 5: callbacks of an idle pipe with a parked writer
+#               (-s: of a pool right after a stream, which must show)
+#   foreign     defect 7: one memcg's write (a page, 1 MiB) into a pool of
+#               another's: the pages freed during it
 #   create      defect 6: what a pipe costs to make
 # Settings (defects.sh writes them above this text): MEMCG_ROUNDS [1]:
 # times the memcg records workload is run (200 and 300 rounds each).
@@ -43,5 +46,8 @@ while [ $i -lt "$MEMCG_ROUNDS" ]; do
 	i=$((i + 1))
 done
 probe timers 5
+probe timers -s 3
+probe foreign 16 4096
+probe foreign 8 1048576
 probe create 20000
 echo "PIPEPOOL-DEFECTS-END"

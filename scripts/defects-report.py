@@ -79,6 +79,9 @@ def cover(kernels, date):
             vals("records-" + mode, "split", "{:.0f}", match)))
     print("- timer or work callbacks of an idle pipe with a parked writer in")
     print("  5 s: " + vals("timers", "pipe_callbacks", "{:.0f}"))
+    print("- pages freed by a one-page write into a pool another memory")
+    print("  cgroup filled: " + vals("foreign", "pgfree_per_write", "{:.1f}",
+                                   {"bytes": "4096"}))
     print("- guest ns (icount: instructions) per pipe() and two close()s:")
     print("  " + vals("create", "ns_per_pipe", "{:.0f}"))
     return 0
@@ -102,6 +105,11 @@ def main(argv=None):
             return 2
         kernels.append((name, parse(path)))
     if as_cover:
+        errors = [e for k in kernels for e in k[1][2]]
+        if errors:
+            print("defects-report.py --cover: probe errors: " + "; ".join(errors),
+                  file=sys.stderr)
+            return 1
         return cover(kernels, date)
     if len(kernels) < 2:
         print("defects-report.py: the reference and at least one kernel",
@@ -131,7 +139,7 @@ def main(argv=None):
     row("1", "pipe_buffers memcg.vmsplice_full_rings", test("memcg.vmsplice_full_rings"),
         lambda v, b: v == "pass", "pass")
     row("1", "pipe_buffers, tests failed",
-        lambda k: sum(1 for s in k[1].values() if s == "FAIL"),
+        lambda k: sum(1 for s in k[1].values() if s == "FAIL") if k[1] else None,
         lambda v, b: v == 0, "0", "{:.0f}")
     for probe, defect in (("parked", "1, 2"), ("parked-cross", "4")):
         for key, when in (("parked_pages", "after 3 s"),
@@ -169,6 +177,15 @@ def main(argv=None):
     row("5", "context switches per second, same 5 s",
         lambda k: one(k[0], "timers", "ctxt_per_s"),
         lambda v, b: v <= b + 1, "<= 7.3 + 1", "{:.1f}")
+    row("5", "pipe timer/work callbacks in the 3 s after a stream (the probe sees them)",
+        lambda k: one(k[0], "timers-stream", "pipe_callbacks"),
+        lambda v, b: v >= 1, ">= 1", "{:.0f}")
+    row("7", "pages freed by a one-page write of memcg B into a pool of memcg A's",
+        lambda k: one(k[0], "foreign", "pgfree_per_write", {"bytes": "4096"}),
+        lambda v, b: v <= b + 2, "<= 7.3 + 2", "{:.1f}")
+    row("7", "pages freed during a 1 MiB write of B into a pool of A's (v5: before the mutex)",
+        lambda k: one(k[0], "foreign", "pgfree_per_write", {"bytes": "1048576"}),
+        None, "-", "{:.1f}")
     row("6", "ns per pipe() and close() (icount)",
         lambda k: one(k[0], "create", "ns_per_pipe"),
         lambda v, b: v <= b * 1.02, "<= 7.3 x 1.02", "{:.0f}")

@@ -19,6 +19,7 @@ when anything failed. --update rewrites the expected files from what the
 scripts print now: review the diff before committing it."""
 import contextlib
 import difflib
+import glob
 import importlib.util
 import io
 import json
@@ -213,6 +214,16 @@ def main():
     expect('defects-report, v5 truncated', os.path.join(dfx, 'truncated.expected'),
            run_main(dr, ['%s=%s' % (k, os.path.join(dfx, k + '.out')) for k in kern[:2]] +
                     ['patched=' + os.path.join(dfx, 'truncated.out')]))
+
+    # mutants.py report on the consoles of make mutants (every mutant
+    # caught), and on two made bad: a case's failure edited out (survived)
+    # and the suite's own line removed (no result).
+    mu = load('mutants')
+    mfx = os.path.join(FX, 'mutants')
+    expect('mutants report', os.path.join(mfx, 'report.expected'),
+           run_main(mu, ['report'] + sorted(glob.glob(os.path.join(mfx, '*.console.log')))))
+    expect('mutants report, bad', os.path.join(mfx, 'bad.expected'),
+           run_main(mu, ['report'] + sorted(glob.glob(os.path.join(mfx, 'bad', '*.console.log')))))
 
     # bench-records.py on guest outputs of bench-job.sh (pipe_bench run on a
     # host: "none", stress-ng, memcg skipped for want of swap; a LOCKSTAT=1
