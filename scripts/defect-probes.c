@@ -156,13 +156,16 @@ static void cg_set(const char *file, const char *val)
 	must_write(path, val);
 }
 
-static long cg_key(const char *file, const char *key)
+/*
+ * The number after "@key " at the start of a line of @path (a key of ""
+ * reads the first number of the file); dies when there is none.
+ */
+static long file_key(const char *path, const char *key)
 {
-	static char buf[16384];
-	char path[300], *p;
+	static char buf[65536];
 	size_t klen = strlen(key);
+	char *p;
 
-	snprintf(path, sizeof(path), "%s/%s", cg, file);
 	if (read_file(path, buf, sizeof(buf)))
 		die("read %s", path);
 	if (!*key)
@@ -173,6 +176,14 @@ static long cg_key(const char *file, const char *key)
 	errno = ENOENT;
 	die("no %s in %s", key, path);
 	return -1;
+}
+
+static long cg_key(const char *file, const char *key)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
+	return file_key(path, key);
 }
 
 static long cg_kernel(void)
@@ -569,17 +580,6 @@ static void *park_one(void *arg)
 	return (void *)(long)write(*(int *)arg, park_buf, PARK_WRITE);
 }
 
-static long ctxt(void)
-{
-	static char buf[65536];
-	char *p;
-
-	if (read_file("/proc/stat", buf, sizeof(buf)))
-		die("read /proc/stat");
-	p = strstr(buf, "\nctxt ");
-	return p ? atol(p + 6) : -1;
-}
-
 static int probe_timers(int argc, char **argv)
 {
 	static const char * const events[] = {
@@ -624,11 +624,11 @@ static int probe_timers(int argc, char **argv)
 	must_write(TRACING "/trace", "");
 	for (unsigned int i = 0; i < sizeof(events) / sizeof(*events); i++)
 		must_write(events[i], "1");
-	c0 = ctxt();
+	c0 = file_key("/proc/stat", "ctxt");
 	must_write(TRACING "/tracing_on", "1");
 	sleep(secs);
 	must_write(TRACING "/tracing_on", "0");
-	c1 = ctxt();
+	c1 = file_key("/proc/stat", "ctxt");
 	for (unsigned int i = 0; i < sizeof(events) / sizeof(*events); i++)
 		must_write(events[i], "0");
 	f = fopen(TRACING "/trace", "r");
@@ -658,22 +658,6 @@ static int probe_timers(int argc, char **argv)
 
 /* ---- foreign: another memcg's write into a full pool (defect 7) ---- */
 
-static long vmstat(const char *key)
-{
-	static char buf[16384];
-	size_t klen = strlen(key);
-	char *p;
-
-	if (read_file("/proc/vmstat", buf, sizeof(buf)))
-		die("read /proc/vmstat");
-	for (p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
-		if (!strncmp(p, key, klen) && p[klen] == ' ')
-			return atol(p + klen + 1);
-	errno = ENOENT;
-	die("no %s in /proc/vmstat", key);
-	return -1;
-}
-
 static int probe_foreign(int argc, char **argv)
 {
 	long most = 0, total = 0, f0, f1, bytes;
@@ -702,10 +686,10 @@ static int probe_foreign(int argc, char **argv)
 		if (xfer(p[1], buf, PIPE_1M, 1) < 0 || xfer(p[0], buf, PIPE_1M, 0) < 0)
 			die("stream");
 		cg_join(b);
-		f0 = vmstat("pgfree");
+		f0 = file_key("/proc/vmstat", "pgfree");
 		if (write(p[1], buf, bytes) != bytes)
 			die("write");
-		f1 = vmstat("pgfree");
+		f1 = file_key("/proc/vmstat", "pgfree");
 		total += f1 - f0;
 		if (f1 - f0 > most)
 			most = f1 - f0;
